@@ -1,0 +1,112 @@
+package io.mmapring;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import org.agrona.concurrent.IdleStrategy;
+
+/**
+ * Publishes {@link People} records into a ring. Not thread-safe; allocates nothing in steady state.
+ *
+ * <pre>{@code
+ * try (PeopleProducer out = PeopleProducer.open(path)) {
+ *     while (!out.offer(253, "helloworld")) idle.idle();
+ * }
+ * }</pre>
+ */
+public final class PeopleProducer implements AutoCloseable {
+    private final RingProducer producer;
+    private final RingFile ownedRing;
+    private final People people = new People();
+    private final byte[] nameField = new byte[People.NAME_LENGTH];
+
+    /** Writes People through {@code producer}; closing this closes the producer (not its ring). */
+    public PeopleProducer(RingProducer producer) {
+        this(producer, null);
+    }
+
+    private PeopleProducer(RingProducer producer, RingFile ownedRing) {
+        if (producer.recordSize() != People.SIZE) {
+            throw new IllegalArgumentException("ring " + producer.ring().name() + ": record size "
+                + producer.recordSize() + " does not match People (" + People.SIZE + ")");
+        }
+        this.producer = producer;
+        this.ownedRing = ownedRing;
+    }
+
+    /** Opens the ring file at {@code path} and takes its producer role; closing this closes the file. */
+    public static PeopleProducer open(Path path) throws IOException {
+        final RingFile ring = RingFile.open(path);
+        try {
+            return new PeopleProducer(ring.producer(), ring);
+        } catch (IOException | RuntimeException e) {
+            ring.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Publishes one People at once.
+     *
+     * @return false, with the ring unchanged, if the ring is full
+     * @throws IllegalArgumentException if the name is invalid (see {@link People#encodeName}); nothing is written
+     */
+    public boolean offer(int id, CharSequence name) {
+        People.encodeName(name, nameField);
+        if (producer.claim(1) == 0) {
+            return false;
+        }
+        people.wrap(producer.buffer(), producer.recordOffset(0)).nameField(nameField).id(id);
+        producer.commit();
+        return true;
+    }
+
+    /** Like {@link #offer(int, CharSequence)}, but idles while the ring is full. Returns false only if interrupted. */
+    public boolean offer(int id, CharSequence name, IdleStrategy idle) {
+        People.encodeName(name, nameField);
+        if (producer.claim(1, idle) == 0) {
+            return false;
+        }
+        people.wrap(producer.buffer(), producer.recordOffset(0)).nameField(nameField).id(id);
+        producer.commit();
+        return true;
+    }
+
+    /** Claims up to {@code n} slots for zero-copy writing (see {@link RingProducer#claim(int)}); 0 if full. */
+    public int claim(int n) {
+        return producer.claim(n);
+    }
+
+    /** Like {@link #claim(int)}, but idles until at least one slot is free. */
+    public int claim(int n, IdleStrategy idle) {
+        return producer.claim(n, idle);
+    }
+
+    /** The reusable flyweight over the {@code i}-th claimed slot: set its id and name, then {@link #commit()}. */
+    public People people(int i) {
+        return people.wrap(producer.buffer(), producer.recordOffset(i));
+    }
+
+    /** Publishes the claimed slots, in order. */
+    public void commit() {
+        producer.commit();
+    }
+
+    /** Drops the current claim; nothing is published. */
+    public void abort() {
+        producer.abort();
+    }
+
+    /** The underlying producer. */
+    public RingProducer ring() {
+        return producer;
+    }
+
+    @Override
+    public void close() throws IOException {
+        producer.close();
+        if (ownedRing != null) {
+            ownedRing.close();
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package io.mmapring;
+
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+
+import org.agrona.concurrent.IdleStrategy;
+
+import static io.mmapring.RingLayout.DATA_OFFSET;
+import static io.mmapring.RingLayout.HEAD_OFFSET;
+
+/**
+ * The one consumer of a ring. Not thread-safe: one thread at a time.
+ *
+ * <p>The slot at position {@code h} is published when {@code getAcquire(sequence word) == h + 1}; a
+ * word left from the previous lap reads {@code h + 1 - capacity} (or 0): not yet. The record is read
+ * with plain loads; after the batch, one {@code setRelease(head, h + n)} hands the slots back to the
+ * producer. A consumer that dies before that release leaves {@code head} where it was: the next
+ * consumer re-reads that batch (at-least-once, at batch granularity).
+ *
+ * <p>Corruption is never read as messages: a sequence word ahead of the expected value, or a
+ * {@code head} that changed under this consumer, stops it with a {@link RingFormatException}.
+ */
+public final class RingConsumer implements AutoCloseable {
+    private static final VarHandle LONG = RingLayout.LONG;
+
+    /** Receives one record: {@code buffer} is the ring's, {@code offset} where the record starts. */
+    @FunctionalInterface
+    public interface RecordHandler {
+        void onRecord(ByteBuffer buffer, int offset);
+    }
+
+    private final RingFile ring;
+    private final ByteBuffer buffer;
+    private final String name;
+    private final int capacity;
+    private final int mask;
+    private final int stride;
+    private final int sequenceOffset;
+
+    private long position;
+    private int available;
+    private boolean closed;
+
+    RingConsumer(RingFile ring, ByteBuffer buffer, long head) {
+        this.ring = ring;
+        this.buffer = buffer;
+        this.name = ring.name();
+        this.capacity = ring.spec().capacity();
+        this.mask = capacity - 1;
+        this.stride = ring.spec().stride();
+        this.sequenceOffset = ring.spec().sequenceOffset();
+        this.position = head;
+    }
+
+    /**
+     * Hands up to {@code limit} published records to {@code handler}, in order, then releases them to
+     * the producer with one store of {@code head}. If the handler throws, the records it had
+     * finished are released and the one it threw on is not.
+     *
+     * @return how many records were handled; 0 if none is published
+     */
+    public int poll(RecordHandler handler, int limit) {
+        if (closed) {
+            throw closed();
+        }
+        final ByteBuffer buffer = this.buffer;
+        final long start = position;
+        int count = 0;
+        try {
+            while (count < limit) {
+                final long p = start + count;
+                final int slot = DATA_OFFSET + (int) (p & mask) * stride;
+                // acquire: pairs with the producer's setRelease of this word; the record below it is complete
+                final long sequence = (long) LONG.getAcquire(buffer, slot + sequenceOffset);
+                if (sequence != p + 1) {
+                    checkNotAhead(p, sequence);
+                    break;
+                }
+                handler.onRecord(buffer, slot);
+                count++;
+            }
+        } finally {
+            if (count > 0) {
+                release(start + count);
+            }
+        }
+        if (count == 0) {
+            checkHead(start);
+        }
+        return count;
+    }
+
+    /** Like {@link #poll(RecordHandler, int)}, but idles until at least one record arrives. Returns 0 only if interrupted. */
+    public int poll(RecordHandler handler, int limit, IdleStrategy idle) {
+        int count;
+        idle.reset();
+        while ((count = poll(handler, limit)) == 0) {
+            if (Thread.currentThread().isInterrupted()) {
+                return 0;
+            }
+            idle.idle();
+        }
+        return count;
+    }
+
+    /**
+     * Zero-copy reading: counts the records published from the current position, up to {@code limit},
+     * without consuming them. Read them at {@link #recordOffset(int)}, then {@link #consume(int)}.
+     */
+    public int available(int limit) {
+        if (closed) {
+            throw closed();
+        }
+        final long start = position;
+        int count = 0;
+        while (count < limit) {
+            final long p = start + count;
+            // acquire: pairs with the producer's setRelease of this word
+            final long sequence = (long) LONG.getAcquire(buffer, DATA_OFFSET + (int) (p & mask) * stride + sequenceOffset);
+            if (sequence != p + 1) {
+                checkNotAhead(p, sequence);
+                break;
+            }
+            count++;
+        }
+        available = count;
+        if (count == 0) {
+            checkHead(start);
+        }
+        return count;
+    }
+
+    /** Absolute offset in {@link #buffer()} of the {@code i}-th record counted by the last {@link #available(int)}. */
+    public int recordOffset(int i) {
+        if (i < 0 || i >= available) {
+            throw new IndexOutOfBoundsException("ring " + name + ": record " + i + " of " + available + " available");
+        }
+        return DATA_OFFSET + (int) ((position + i) & mask) * stride;
+    }
+
+    /** Releases the first {@code n} records counted by the last {@link #available(int)} to the producer. */
+    public void consume(int n) {
+        if (n < 0 || n > available) {
+            throw new IllegalArgumentException("ring " + name + ": consume " + n + " of " + available + " available");
+        }
+        if (n > 0) {
+            release(position + n);
+        }
+    }
+
+    /** The ring's buffer (little-endian), for reading records with absolute gets only. */
+    public ByteBuffer buffer() {
+        return buffer;
+    }
+
+    /** The position of the next record to read: the count of records ever consumed from this ring. */
+    public long position() {
+        return position;
+    }
+
+    /** The ring this consumer reads. */
+    public RingFile ring() {
+        return ring;
+    }
+
+    /** Gives up the consumer role. Records not yet consumed stay for the next consumer. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            ring.releaseConsumer();
+        }
+    }
+
+    private void release(long end) {
+        position = end;
+        available = 0;
+        // release: every read of the slots below end happens before the producer may reuse them
+        // (pairs with getAcquire of head in RingProducer.refreshHead)
+        LONG.setRelease(buffer, HEAD_OFFSET, end);
+    }
+
+    private void checkNotAhead(long p, long sequence) {
+        if (sequence > p + 1) {
+            throw new RingFormatException("ring " + name + ": sequence word " + sequence + " of position " + p
+                + " is ahead of it (corrupted file, or a producer that overran the consumer)");
+        }
+    }
+
+    private void checkHead(long expected) {
+        // opaque: head is this consumer's own line; it only changes under us if the file is corrupted
+        final long head = (long) LONG.getOpaque(buffer, HEAD_OFFSET);
+        if (head != expected) {
+            throw new RingFormatException("ring " + name + ": head changed from " + expected + " to " + head
+                + " under the consumer (corrupted file, or a second consumer)");
+        }
+    }
+
+    private IllegalStateException closed() {
+        return new IllegalStateException("ring " + name + ": consumer is closed");
+    }
+}

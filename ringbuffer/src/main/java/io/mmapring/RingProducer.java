@@ -1,0 +1,192 @@
+package io.mmapring;
+
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+
+import org.agrona.concurrent.IdleStrategy;
+
+import static io.mmapring.RingLayout.DATA_OFFSET;
+import static io.mmapring.RingLayout.HEAD_OFFSET;
+import static io.mmapring.RingLayout.TAIL_OFFSET;
+
+/**
+ * The one producer of a ring. Not thread-safe: one thread at a time (the role is per process,
+ * the object per thread).
+ *
+ * <p>Publication protocol, per slot at position {@code p}: write the record with plain stores, then
+ * {@code setRelease(sequence word, p + 1)}; after the batch, {@code setRelease(tail, end)}. The
+ * consumer learns of a record from the word in the slot it is about to read, never from {@code tail},
+ * so the {@code tail} line stays in this core's cache. The producer reads the consumer's {@code head}
+ * (acquire) only when its cached copy says there is not enough room.
+ *
+ * <p>Two ways to write: {@link #offer(byte[])} (one record, visible at once), or {@link #claim(int)}
+ * n slots, fill them at {@link #recordOffset(int)} in {@link #buffer()}, and {@link #commit()} them with
+ * one release per slot word and one of {@code tail}. Nothing here allocates.
+ */
+public final class RingProducer implements AutoCloseable {
+    private static final VarHandle LONG = RingLayout.LONG;
+
+    private final RingFile ring;
+    private final ByteBuffer buffer;
+    private final String name;
+    private final int capacity;
+    private final int mask;
+    private final int stride;
+    private final int sequenceOffset;
+    private final int recordSize;
+
+    private long position;
+    private long cachedHead;
+    private int claimed;
+    private boolean closed;
+
+    RingProducer(RingFile ring, ByteBuffer buffer, long position, long head) {
+        this.ring = ring;
+        this.buffer = buffer;
+        this.name = ring.name();
+        this.capacity = ring.spec().capacity();
+        this.mask = capacity - 1;
+        this.stride = ring.spec().stride();
+        this.sequenceOffset = ring.spec().sequenceOffset();
+        this.recordSize = ring.spec().recordSize();
+        this.position = position;
+        this.cachedHead = head;
+    }
+
+    /**
+     * Claims up to {@code n} free slots for writing. Returns how many were claimed: 0 when the ring is
+     * full. Refreshes the cached {@code head} (one acquire load) only when the cache shows fewer than
+     * {@code n} free slots. The claimed slots are invisible to the consumer until {@link #commit()}.
+     *
+     * @throws IllegalStateException if a previous claim was neither committed nor aborted
+     */
+    public int claim(int n) {
+        if (closed || claimed != 0) {
+            throw closedOrClaimed();
+        }
+        if (n < 1) {
+            throw new IllegalArgumentException("ring " + name + ": claim of " + n + " slots (must be at least 1)");
+        }
+        final long position = this.position;
+        long free = capacity - (position - cachedHead);
+        if (free < n) {
+            free = capacity - (position - refreshHead());
+        }
+        final int count = (int) Math.min(n, free);
+        claimed = count;
+        return count;
+    }
+
+    /** Like {@link #claim(int)}, but idles until at least one slot is free. Returns 0 only if the thread is interrupted. */
+    public int claim(int n, IdleStrategy idle) {
+        int count;
+        idle.reset();
+        while ((count = claim(n)) == 0) {
+            if (Thread.currentThread().isInterrupted()) {
+                return 0;
+            }
+            idle.idle();
+        }
+        return count;
+    }
+
+    /** Absolute offset in {@link #buffer()} of the {@code i}-th record of the current claim. */
+    public int recordOffset(int i) {
+        if (i < 0 || i >= claimed) {
+            throw new IndexOutOfBoundsException("ring " + name + ": record " + i + " of a claim of " + claimed);
+        }
+        return DATA_OFFSET + (int) ((position + i) & mask) * stride;
+    }
+
+    /** The ring's buffer (little-endian), for writing claimed records with absolute puts only. */
+    public ByteBuffer buffer() {
+        return buffer;
+    }
+
+    /** Publishes every slot of the current claim, in order, and then the {@code tail}. */
+    public void commit() {
+        final ByteBuffer buffer = this.buffer;
+        final long start = position;
+        final long end = start + claimed;
+        for (long p = start; p < end; p++) {
+            // release: the record bytes written above are visible to whoever acquires this word
+            // (pairs with getAcquire in RingConsumer.poll/available)
+            LONG.setRelease(buffer, DATA_OFFSET + (int) (p & mask) * stride + sequenceOffset, p + 1);
+        }
+        // release: for restart and inspection only; nobody spins on tail
+        LONG.setRelease(buffer, TAIL_OFFSET, end);
+        position = end;
+        claimed = 0;
+    }
+
+    /** Drops the current claim without publishing anything: the next claim reuses the same slots. */
+    public void abort() {
+        claimed = 0;
+    }
+
+    /**
+     * Copies one record into the ring and publishes it at once.
+     *
+     * @return false, with the ring unchanged, if the ring is full
+     * @throws IllegalArgumentException if {@code record.length} is not the ring's record size
+     */
+    public boolean offer(byte[] record) {
+        if (record.length != recordSize) {
+            throw new IllegalArgumentException("ring " + name + ": record of " + record.length
+                + " bytes does not match the ring's record size " + recordSize);
+        }
+        if (claim(1) == 0) {
+            return false;
+        }
+        buffer.put(recordOffset(0), record, 0, recordSize);
+        commit();
+        return true;
+    }
+
+    /** The position the next claimed slot will have: the count of records ever committed to this ring. */
+    public long position() {
+        return position;
+    }
+
+    /** Record size of the ring, in bytes. */
+    public int recordSize() {
+        return recordSize;
+    }
+
+    /** Capacity of the ring, in slots. */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** The ring this producer writes. */
+    public RingFile ring() {
+        return ring;
+    }
+
+    /** Gives up the producer role. An uncommitted claim is dropped; committed records stay. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            claimed = 0;
+            ring.releaseProducer();
+        }
+    }
+
+    private long refreshHead() {
+        // acquire: pairs with the consumer's setRelease of head; it has finished reading every slot below it
+        final long head = (long) LONG.getAcquire(buffer, HEAD_OFFSET);
+        if (head < cachedHead || head > position) {
+            throw new RingFormatException("ring " + name + ": head " + head + " moved outside [" + cachedHead
+                + ", " + position + "] (corrupted file, or a second consumer)");
+        }
+        cachedHead = head;
+        return head;
+    }
+
+    private IllegalStateException closedOrClaimed() {
+        return closed
+            ? new IllegalStateException("ring " + name + ": producer is closed")
+            : new IllegalStateException("ring " + name + ": commit or abort the claim of " + claimed + " slots first");
+    }
+}
