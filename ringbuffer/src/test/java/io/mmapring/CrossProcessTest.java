@@ -32,8 +32,16 @@ class CrossProcessTest {
             reader.await("start 0", 30_000);
             final IdleStrategy idle = new BackoffIdleStrategy(1, 10, 1_000, 100_000);
             final StringBuilder sb = new StringBuilder();
+            final long deadline = System.currentTimeMillis() + 300_000;
             for (long id = 0; id < TEN_MILLION; id++) {
-                assertTrue(out.offer((int) id, TestRings.nameOf(id, sb), idle), "interrupted");
+                final CharSequence name = TestRings.nameOf(id, sb);
+                idle.reset();
+                while (!out.offer((int) id, name)) {
+                    // never wait forever on a reader that failed or died
+                    assertTrue(reader.isAlive(), () -> "reader died at " + ring.head() + ": " + reader.output());
+                    assertTrue(System.currentTimeMillis() < deadline, () -> "stuck at " + ring.head());
+                    idle.idle();
+                }
             }
             final int exit = reader.waitFor(300_000);
             assertEquals(0, exit, reader.output());

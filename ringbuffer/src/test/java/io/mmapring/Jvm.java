@@ -81,6 +81,10 @@ final class Jvm implements AutoCloseable {
         }
     }
 
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     String output() {
         synchronized (all) {
             return String.join("\n", all);
