@@ -80,8 +80,16 @@ public final class People {
         return this;
     }
 
-    /** Copies a name field already encoded by {@link #encodeName} (all 128 bytes). */
-    People nameField(byte[] field) {
+    /**
+     * Sets the record's {@code name} from a field already encoded by {@link #encodeName}: copies all
+     * 128 bytes, so a name encoded once can be written many times without re-encoding.
+     *
+     * @throws IllegalArgumentException if {@code field} is shorter than 128 bytes
+     */
+    public People name(byte[] field) {
+        if (field.length < NAME_LENGTH) {
+            throw new IllegalArgumentException("name field of " + field.length + " bytes is shorter than " + NAME_LENGTH);
+        }
         buffer.put(offset + NAME_OFFSET, field, 0, NAME_LENGTH);
         return this;
     }

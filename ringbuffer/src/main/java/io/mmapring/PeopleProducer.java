@@ -56,7 +56,7 @@ public final class PeopleProducer implements AutoCloseable {
         if (producer.claim(1) == 0) {
             return false;
         }
-        people.wrap(producer.buffer(), producer.recordOffset(0)).nameField(nameField).id(id);
+        people.wrap(producer.buffer(), producer.recordOffset(0)).name(nameField).id(id);
         producer.commit();
         return true;
     }
@@ -67,7 +67,7 @@ public final class PeopleProducer implements AutoCloseable {
         if (producer.claim(1, idle) == 0) {
             return false;
         }
-        people.wrap(producer.buffer(), producer.recordOffset(0)).nameField(nameField).id(id);
+        people.wrap(producer.buffer(), producer.recordOffset(0)).name(nameField).id(id);
         producer.commit();
         return true;
     }

@@ -100,4 +100,13 @@ class PeopleTest {
         assertEquals(0, people.nameLength());
         assertEquals("", people.name());
     }
+
+    @Test
+    void aNameEncodedOnceCanBeWrittenManyTimes() {
+        final byte[] field = new byte[People.NAME_LENGTH];
+        assertEquals(6, People.encodeName("reused", field));
+        people.name(field).id(1);
+        assertEquals("reused", people.name());
+        assertThrows(IllegalArgumentException.class, () -> people.name(new byte[10]));
+    }
 }
