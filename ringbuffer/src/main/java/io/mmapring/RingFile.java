@@ -248,9 +248,10 @@ public final class RingFile implements AutoCloseable {
             producerLock = takeRole(RingLayout.PRODUCER_LOCK_OFFSET, "producer");
         }
         try {
+            checkPositions(name, buffer, spec);
             final long head = head();
             final long position = producerPosition();
-            if (head > position || position - head > spec.capacity()) {
+            if (head < 0 || head > position || position - head > spec.capacity()) { // head < 0 first: no overflow below
                 throw new RingFormatException("ring " + name + ": producer position " + position
                     + " is outside [head " + head + ", head + capacity " + spec.capacity() + "]");
             }
@@ -270,6 +271,7 @@ public final class RingFile implements AutoCloseable {
      * restarted after a crash re-reads the batch it had not released.
      *
      * @throws IllegalStateException if another consumer holds the role, in this process or another
+     * @throws RingFormatException   if {@code head} is outside {@code [0, producerPosition()]} (a corrupted file)
      */
     public synchronized RingConsumer consumer() throws IOException {
         checkOpen();
@@ -281,8 +283,21 @@ public final class RingFile implements AutoCloseable {
         } else {
             consumerLock = takeRole(RingLayout.CONSUMER_LOCK_OFFSET, "consumer");
         }
-        consumer = new RingConsumer(this, duplicate(), head());
-        return consumer;
+        try {
+            // head is only written by the consumer role, now ours: it must still lie in [0, producer position]
+            checkPositions(name, buffer, spec);
+            final long head = head();
+            final long position = producerPosition();
+            if (head < 0 || head > position) {
+                throw new RingFormatException("ring " + name + ": head " + head + " is outside [0, producer position "
+                    + position + "]");
+            }
+            consumer = new RingConsumer(this, duplicate(), head);
+            return consumer;
+        } catch (RuntimeException e) {
+            releaseConsumer();
+            throw e;
+        }
     }
 
     /** Whether some producer, in any process, holds the role now (from the OS lock: no clock, no heartbeat). */
@@ -505,23 +520,32 @@ public final class RingFile implements AutoCloseable {
      * producer and consumer never make a valid ring look corrupt.
      */
     private static void checkPositions(String name, ByteBuffer buffer, RingSpec spec) {
+        final String ring = "ring " + name + ": ";
         final long headBefore = (long) LONG.getAcquire(buffer, HEAD_OFFSET);
         final long tail = (long) LONG.getAcquire(buffer, TAIL_OFFSET);
-        final long position = scanProducerPosition(buffer, spec, tail);
-        final long headAfter = (long) LONG.getAcquire(buffer, HEAD_OFFSET);
-        final String ring = "ring " + name + ": ";
         if (headBefore < 0) {
             throw new RingFormatException(ring + "head " + headBefore + " is negative");
         }
         if (tail < 0) {
             throw new RingFormatException(ring + "tail " + tail + " is negative");
         }
+        if (headBefore > RingLayout.MAX_POSITION || tail > RingLayout.MAX_POSITION) {
+            throw new RingFormatException(ring + "head " + headBefore + " or tail " + tail + " is beyond 2^62 ("
+                + RingLayout.MAX_POSITION + "), which no real stream reaches");
+        }
+        final long position = scanProducerPosition(buffer, spec, tail);
+        final long headAfter = (long) LONG.getAcquire(buffer, HEAD_OFFSET);
         if (headAfter < headBefore) {
             throw new RingFormatException(ring + "head went back from " + headBefore + " to " + headAfter);
         }
         if (tail - headAfter > spec.capacity()) {
             throw new RingFormatException(ring + "tail " + tail + " is more than capacity " + spec.capacity()
                 + " ahead of head " + headAfter);
+        }
+        if (position - headAfter > spec.capacity()) {
+            // the published slots after tail count too: the true position must also lie in [head, head + capacity]
+            throw new RingFormatException(ring + "producer position " + position + " (tail " + tail
+                + " and the published slots after it) is more than capacity " + spec.capacity() + " ahead of head " + headAfter);
         }
         if (headBefore > position) {
             throw new RingFormatException(ring + "head " + headBefore + " is ahead of the producer position "

@@ -65,6 +65,11 @@ public final class RingLayout {
     public static final int MAX_RECORD_SIZE = 1 << 20;
     /** Largest capacity accepted, in slots. */
     public static final long MAX_CAPACITY = 1L << 30;
+    /**
+     * Largest head or tail an opener accepts: 2^62, about 146 years at a billion messages a second.
+     * Keeps every position sum ({@code position + capacity}, {@code position + 1}) far from overflow.
+     */
+    public static final long MAX_POSITION = 1L << 62;
     /** Largest file: one {@code MappedByteBuffer} addresses at most {@code Integer.MAX_VALUE} bytes. */
     public static final long MAX_FILE_LENGTH = Integer.MAX_VALUE;
 

@@ -241,6 +241,29 @@ class RingFileTest {
     }
 
     @Test
+    void positionsBeyondTwoToThe62AreRefused() throws IOException {
+        RingFile.create(path, People.spec(8)).close();
+        putLong(128, Long.MAX_VALUE - 1);
+        putLong(256, Long.MAX_VALUE - 1);
+        assertRefused("is beyond 2^62");
+    }
+
+    @Test
+    void publishedSlotsPastTheTailCountTowardsTheCapacity() throws IOException {
+        try (RingFile ring = RingFile.create(path, People.spec(8)); PeopleProducer out = new PeopleProducer(ring.producer())) {
+            for (int i = 0; i < 8; i++) {
+                out.offer(i, "p" + i);
+            }
+        }
+        putLong(128, 6);
+        putLong(256, 0);
+        // forge a ninth published slot: slot 0 claims position 8 while head is still 0, so the
+        // true position (tail 6, then slots 6, 7 and 0 published) is 9 > head + capacity
+        putLong(RingLayout.DATA_OFFSET + 136, 9);
+        assertRefused("producer position 9 (tail 6 and the published slots after it) is more than capacity 8 ahead of head 0");
+    }
+
+    @Test
     void producerPositionRunsPastATailThatACrashLeftBehind() throws IOException {
         try (RingFile ring = RingFile.create(path, People.spec(8)); PeopleProducer out = new PeopleProducer(ring.producer())) {
             for (int i = 0; i < 5; i++) {

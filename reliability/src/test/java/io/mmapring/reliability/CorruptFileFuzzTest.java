@@ -1,0 +1,381 @@
+package io.mmapring.reliability;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.mmapring.People;
+import io.mmapring.RingConsumer;
+import io.mmapring.RingFile;
+import io.mmapring.RingFormatException;
+import io.mmapring.RingLayout;
+import io.mmapring.RingProducer;
+import io.mmapring.RingSpec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Seeded fuzzing of hostile and corrupt ring files: random bytes, bit flips, every truncation
+ * length, huge capacity and record sizes whose product overflows, head and tail out of range,
+ * garbage sequence words. Each case goes through {@link RingFile#open(Path, Duration)} on a file in
+ * /dev/shm and through {@link RingFile#wrap} on a direct buffer. The only acceptable outcomes:
+ * the open succeeds on a ring that is still valid (its spec is the original one, its positions
+ * satisfy the invariants, and a consumer and a producer run on it, failing if at all only with
+ * {@link RingFormatException}), or it throws {@link RingFormatException} or {@link IOException} whose
+ * message names the file. Anything else (IndexOutOfBounds, OutOfMemoryError, IllegalArgument, a
+ * hang) fails. {@code -Dfuzz.cases=N} sets the number of cases per path (12,000 by default).
+ */
+class CorruptFileFuzzTest {
+    private static final int CAPACITY = 16;
+    private static final RingSpec SPEC = People.spec(CAPACITY);
+    private static final int LENGTH = SPEC.fileLength();
+    private static final int WRITTEN = 20;
+    private static final int CONSUMED = 10;
+
+    private static final long[] INTERESTING = {
+        0, 1, -1, 2, 7, 8, 15, 16, 17, 31, 32, 132, 136, 144, 384, 1024, LENGTH, CAPACITY - 1, CAPACITY + 1,
+        Integer.MAX_VALUE, Integer.MIN_VALUE, 1L << 31, 1L << 32, (1L << 32) - 1, 1L << 20, (1L << 20) + 1,
+        (1L << 20) + 8, 1L << 30, (1L << 30) + 1, 1L << 31 | 1, 1L << 40, 1L << 62, 1L << 63, Long.MAX_VALUE,
+        Long.MAX_VALUE - 1, Long.MAX_VALUE - CAPACITY, Long.MIN_VALUE + 1, 0x0101010101010101L,
+    };
+    private static final int[] FIELDS = {
+        RingLayout.MAGIC_OFFSET, RingLayout.VERSION_OFFSET, RingLayout.RECORD_SIZE_OFFSET, RingLayout.STRIDE_OFFSET,
+        RingLayout.SEQUENCE_OFFSET_OFFSET, RingLayout.CAPACITY_OFFSET, RingLayout.DATA_OFFSET_OFFSET,
+        RingLayout.TAIL_OFFSET, RingLayout.HEAD_OFFSET,
+    };
+    private static final String[] KINDS = {
+        "random-bytes", "bit-flips", "truncate-or-extend", "field-value", "huge-spec", "head-tail",
+        "sequence-words", "combined",
+    };
+
+    private Path dir;
+    private final Map<String, int[]> outcomes = new TreeMap<>();
+
+    @AfterEach
+    void deleteFiles() {
+        Reports.deleteTree(dir);
+    }
+
+    @Test
+    @Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
+    void everyCorruptionIsRefusedWithAClearErrorOrLeavesAValidRing() throws Exception {
+        final long seed = Reports.seed("fuzz");
+        final int cases = Reports.intProperty("fuzz.cases", 12_000);
+        dir = Reports.scratchDir("fuzz");
+        final Path path = dir.resolve("ring");
+        final byte[] pristine = pristineRing(path);
+        final SplittableRandom random = new SplittableRandom(seed);
+        final long started = System.nanoTime();
+        int fileCases = 0;
+        int bufferCases = 0;
+        // every truncation length first, then random cases
+        for (int length = 0; length <= LENGTH + 2 * SPEC.stride(); length++) {
+            final byte[] bytes = Arrays.copyOf(pristine, length);
+            fileCases += runFileCase(path, bytes, "truncate-to-" + length, false);
+            bufferCases += runBufferCase(bytes, "truncate-to-" + length, false);
+        }
+        for (int i = 0; fileCases < cases; i++) {
+            final int kind = i % KINDS.length;
+            final byte[] bytes = pristine.clone();
+            final StringBuilder what = new StringBuilder(KINDS[kind]).append('#').append(i).append(':');
+            final byte[] mutated = mutate(kind, bytes, random, what);
+            final boolean slotsTouched = kind == 6 || (kind == 7 && what.indexOf("seq") >= 0);
+            fileCases += runFileCase(path, mutated, what.toString(), slotsTouched);
+            bufferCases += runBufferCase(mutated, what.toString(), slotsTouched);
+            if (i % 2000 == 1999) {
+                System.gc(); // unmaps the small mappings of earlier cases (no deterministic unmap on JDK 17)
+            }
+        }
+        final Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("seed", seed);
+        figures.put("cases.file", fileCases);
+        figures.put("cases.buffer", bufferCases);
+        outcomes.forEach((kind, counts) -> figures.put("outcome." + kind,
+            "opened=" + counts[0] + " refused=" + counts[1] + " ioexception=" + counts[2] + " otherValidSpec=" + counts[3]));
+        figures.put("seconds", (System.nanoTime() - started) / 1_000_000_000.0);
+        Reports.write("fuzz", figures);
+        assertTrue(fileCases >= 10_000 || cases < 10_000, "at least 10,000 file cases");
+    }
+
+    @Test
+    void aHeaderThatNeverAppearsIsRefusedAfterTheOpenTimeoutNotAHang() throws Exception {
+        dir = Reports.scratchDir("fuzz-timeout");
+        final Path empty = dir.resolve("never-initialised");
+        Files.write(empty, new byte[LENGTH]); // right length, magic still 0: a creator that died mid-way
+        final Path shortFile = dir.resolve("short");
+        Files.write(shortFile, new byte[100]);
+        for (Path path : new Path[] {empty, shortFile}) {
+            final long start = System.nanoTime();
+            final RingFormatException e = org.junit.jupiter.api.Assertions.assertThrows(RingFormatException.class,
+                () -> RingFile.open(path, Duration.ofMillis(300)));
+            final long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(e.getMessage().startsWith("ring " + path + ": ") && e.getMessage().contains("after waiting 300 ms"),
+                e.getMessage());
+            assertTrue(millis >= 250 && millis < 30_000, "waited " + millis + " ms for a 300 ms timeout");
+        }
+    }
+
+    /** A valid People ring of capacity 16 that has wrapped: 20 written, 10 consumed. */
+    private static byte[] pristineRing(Path path) throws IOException {
+        try (RingFile ring = RingFile.create(path, SPEC)) {
+            final RingProducer producer = ring.producer();
+            final People people = new People();
+            for (long p = 0; p < WRITTEN; p++) {
+                if (p == CAPACITY) {
+                    final RingConsumer consumer = ring.consumer();
+                    assertEquals(CONSUMED, consumer.poll((b, o) -> { }, CONSUMED));
+                    consumer.close();
+                }
+                assertEquals(1, producer.claim(1));
+                Traffic.write(people, producer.buffer(), producer.recordOffset(0), p);
+                producer.commit();
+            }
+            producer.close();
+        }
+        final byte[] bytes = Files.readAllBytes(path);
+        assertEquals(LENGTH, bytes.length);
+        return bytes;
+    }
+
+    private static byte[] mutate(int kind, byte[] bytes, SplittableRandom random, StringBuilder what) {
+        final ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        switch (kind) {
+            case 0: {
+                final int n = 1 + random.nextInt(8);
+                for (int j = 0; j < n; j++) {
+                    final int at = random.nextInt(RingLayout.DATA_OFFSET);
+                    bytes[at] = (byte) random.nextInt(256);
+                    what.append(" byte@").append(at);
+                }
+                return bytes;
+            }
+            case 1: {
+                final int n = 1 + random.nextInt(4);
+                for (int j = 0; j < n; j++) {
+                    final int bit = random.nextInt(RingLayout.DATA_OFFSET * 8);
+                    bytes[bit >>> 3] ^= (byte) (1 << (bit & 7));
+                    what.append(" bit").append(bit);
+                }
+                return bytes;
+            }
+            case 2: {
+                final int length = random.nextInt(LENGTH * 3);
+                what.append(" length ").append(length);
+                return Arrays.copyOf(bytes, length);
+            }
+            case 3: {
+                final int field = FIELDS[random.nextInt(FIELDS.length)];
+                final long value = interesting(random);
+                putField(buffer, field, value);
+                what.append(" field@").append(field).append('=').append(value);
+                return bytes;
+            }
+            case 4: {
+                // self-consistent header (stride and sequence offset follow the record size) with sizes that
+                // overflow capacity * stride, or do not fit one mapping, or do not match the file
+                final int recordSize = random.nextBoolean()
+                    ? new int[] {1, 8, People.SIZE, RingLayout.MAX_RECORD_SIZE, RingLayout.MAX_RECORD_SIZE + 1,
+                        Integer.MAX_VALUE - 7, Integer.MAX_VALUE}[random.nextInt(7)]
+                    : 1 + random.nextInt(RingLayout.MAX_RECORD_SIZE);
+                final long capacity = random.nextInt(10) == 0 ? interesting(random) : 1L << random.nextInt(64);
+                buffer.putInt(RingLayout.RECORD_SIZE_OFFSET, recordSize);
+                buffer.putInt(RingLayout.STRIDE_OFFSET, (recordSize + 7 & ~7) + RingLayout.SEQUENCE_WIDTH);
+                buffer.putInt(RingLayout.SEQUENCE_OFFSET_OFFSET, recordSize + 7 & ~7);
+                buffer.putLong(RingLayout.CAPACITY_OFFSET, capacity);
+                what.append(" recordSize=").append(recordSize).append(" capacity=").append(capacity);
+                return bytes;
+            }
+            case 5: {
+                final long head = random.nextBoolean() ? random.nextInt(3 * CAPACITY) : interesting(random);
+                final long tail = random.nextBoolean() ? head + random.nextInt(2 * CAPACITY + 2) - CAPACITY / 2
+                    : random.nextBoolean() ? random.nextInt(3 * CAPACITY) : interesting(random);
+                buffer.putLong(RingLayout.HEAD_OFFSET, head);
+                buffer.putLong(RingLayout.TAIL_OFFSET, tail);
+                what.append(" head=").append(head).append(" tail=").append(tail);
+                return bytes;
+            }
+            case 6: {
+                final int n = 1 + random.nextInt(CAPACITY);
+                for (int j = 0; j < n; j++) {
+                    final int slot = random.nextInt(CAPACITY);
+                    final long near = CONSUMED + slot + 1;
+                    final long value;
+                    switch (random.nextInt(4)) {
+                        case 0: value = random.nextLong(); break;
+                        case 1: value = near + random.nextInt(3 * CAPACITY) - CAPACITY; break;
+                        case 2: value = interesting(random); break;
+                        default: value = near + CAPACITY; break;
+                    }
+                    buffer.putLong(RingLayout.DATA_OFFSET + slot * SPEC.stride() + SPEC.sequenceOffset(), value);
+                    what.append(" seq[").append(slot).append("]=").append(value);
+                }
+                return bytes;
+            }
+            default: {
+                byte[] result = bytes;
+                final int n = 2 + random.nextInt(2);
+                for (int j = 0; j < n; j++) {
+                    final int inner = random.nextInt(KINDS.length - 1);
+                    result = mutate(inner, result.length >= LENGTH ? result : Arrays.copyOf(result, LENGTH), random, what);
+                }
+                return result;
+            }
+        }
+    }
+
+    private static long interesting(SplittableRandom random) {
+        return random.nextInt(8) == 0 ? random.nextLong() : INTERESTING[random.nextInt(INTERESTING.length)];
+    }
+
+    private static void putField(ByteBuffer buffer, int field, long value) {
+        if (field == RingLayout.VERSION_OFFSET || field == RingLayout.RECORD_SIZE_OFFSET
+            || field == RingLayout.STRIDE_OFFSET || field == RingLayout.SEQUENCE_OFFSET_OFFSET) {
+            buffer.putInt(field, (int) value);
+        } else {
+            buffer.putLong(field, value);
+        }
+    }
+
+    private int runFileCase(Path path, byte[] bytes, String what, boolean slotsTouched) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap(bytes), 0);
+        }
+        final String name = path.toString();
+        final RingFile ring;
+        try {
+            ring = RingFile.open(path, Duration.ZERO);
+        } catch (RingFormatException e) {
+            expectNamed(e, name, what);
+            count(what, 1);
+            return 1;
+        } catch (IOException e) {
+            expectNamed(e, name, what);
+            count(what, 2);
+            return 1;
+        } catch (Throwable e) {
+            throw new AssertionError("open of a corrupt file threw " + e + " (case " + what + ")", e);
+        }
+        // record sizes 129..136 share People's stride and sequence offset: such a header is a valid ring of that size
+        final boolean sameSpec = ring.spec().equals(SPEC);
+        try (ring) {
+            exercise(ring, what, slotsTouched || !sameSpec, ring.spec());
+        }
+        count(what, sameSpec ? 0 : 3);
+        return 1;
+    }
+
+    private int runBufferCase(byte[] bytes, String what, boolean slotsTouched) {
+        final ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length);
+        direct.put(0, bytes);
+        final RingFile ring;
+        try {
+            ring = RingFile.wrap(direct);
+        } catch (RingFormatException e) {
+            expectNamed(e, "ring buffer@", what);
+            count("wrap:" + what, 1);
+            return 1;
+        } catch (Throwable e) {
+            throw new AssertionError("wrap of a corrupt buffer threw " + e + " (case " + what + ")", e);
+        }
+        // wrap accepts a buffer longer than the ring: a smaller self-consistent spec is a valid ring of that spec
+        final boolean sameSpec = ring.spec().equals(SPEC);
+        exercise(ring, what, slotsTouched || !sameSpec, ring.spec());
+        count("wrap:" + what, sameSpec ? 0 : 3);
+        return 1;
+    }
+
+    /** An opened ring must be valid: original spec, invariants hold, and both roles work or refuse cleanly. */
+    private static void exercise(RingFile ring, String what, boolean slotsTouched, RingSpec spec) {
+        final int capacity = spec.capacity();
+        try {
+            assertEquals(spec, ring.spec(), "opened with a different spec: " + what);
+            final long head = ring.head();
+            final long position = ring.producerPosition();
+            assertTrue(head >= 0 && head <= position && position - head <= capacity,
+                "opened with head " + head + " and producer position " + position + ": " + what);
+            final RingConsumer consumer = ring.consumer();
+            final People people = new People();
+            final byte[] field = new byte[People.NAME_LENGTH];
+            final byte[] name = new byte[People.NAME_LENGTH];
+            try {
+                int n;
+                do {
+                    final long start = consumer.position();
+                    final long[] index = {start};
+                    n = consumer.poll((buffer, offset) -> {
+                        if (spec.recordSize() == People.SIZE) {
+                            people.wrap(buffer, offset);
+                            people.nameTo(name);
+                            people.id();
+                        } else {
+                            buffer.get(offset + spec.recordSize() - 1);
+                        }
+                        // a header-only corruption can move head and tail but cannot forge a published slot
+                        if (!slotsTouched && !Traffic.matches(buffer, offset, index[0], field)) {
+                            fail("delivered a record that is not the message of position " + index[0] + ": " + what);
+                        }
+                        index[0]++;
+                    }, 7);
+                } while (n > 0);
+            } catch (RingFormatException e) {
+                expectNamed(e, ring.name(), what);
+            }
+            consumer.close();
+            final RingProducer producer;
+            try {
+                producer = ring.producer();
+            } catch (RingFormatException e) {
+                expectNamed(e, ring.name(), what);
+                return;
+            }
+            final People writer = new People();
+            for (int i = 0; i <= capacity; i++) {
+                if (producer.claim(1) == 0) {
+                    break;
+                }
+                if (spec.recordSize() == People.SIZE) {
+                    Traffic.write(writer, producer.buffer(), producer.recordOffset(0), producer.position());
+                }
+                producer.commit();
+            }
+            producer.close();
+        } catch (RingFormatException e) {
+            expectNamed(e, ring.name(), what);
+        } catch (AssertionError e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new AssertionError("an opened ring threw " + e + " (case " + what + ")", e);
+        }
+    }
+
+    private static void expectNamed(Exception e, String name, String what) {
+        if (e.getMessage() == null || !e.getMessage().contains(name)) {
+            throw new AssertionError("error does not name the ring " + name + ": " + e + " (case " + what + ")", e);
+        }
+    }
+
+    /** Outcomes per kind: 0 opened, 1 refused (RingFormatException), 2 IOException, 3 wrapped as another valid spec. */
+    private void count(String what, int outcome) {
+        final String path = what.startsWith("wrap:") ? "wrap." : "open.";
+        final String bare = what.startsWith("wrap:") ? what.substring(5) : what;
+        final String kind = path + (bare.startsWith("truncate-to-") ? "truncate-every-length" : bare.substring(0, bare.indexOf('#')));
+        outcomes.computeIfAbsent(kind, k -> new int[4])[outcome]++;
+    }
+}
