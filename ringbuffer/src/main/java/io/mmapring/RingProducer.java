@@ -105,6 +105,9 @@ public final class RingProducer implements AutoCloseable {
 
     /** Publishes every slot of the current claim, in order, and then the {@code tail}. */
     public void commit() {
+        if (claimed == 0) {
+            return; // nothing claimed: leave the tail line alone
+        }
         final ByteBuffer buffer = this.buffer;
         final long start = position;
         final long end = start + claimed;
