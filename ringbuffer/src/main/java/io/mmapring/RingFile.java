@@ -50,6 +50,10 @@ import static io.mmapring.RingLayout.VERSION_OFFSET;
  *
  * <p>Within one JVM, keep one {@code RingFile} per file and role: POSIX drops all of a process's locks
  * on a file when any of its channels to that file closes (see {@link FileLock}).
+ *
+ * <p>When one process runs both roles, take the producer and the consumer in the threads that use
+ * them: the two objects are small and unpadded, and two allocated back to back by one thread may share
+ * a cache line (each thread allocates from its own buffer, so objects made by different threads do not).
  */
 public final class RingFile implements AutoCloseable {
     /** How long {@link #open(Path)} waits for a file that is still being created. */
