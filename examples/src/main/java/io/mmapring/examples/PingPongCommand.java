@@ -24,7 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code pingpong}: round-trip latency between two JVMs over two rings. This JVM sends a People on the
  * ping ring; a second JVM ({@code pong}) copies it to the pong ring; the round trip is recorded in
- * an HdrHistogram.
+ * an HdrHistogram. With {@code --out}/{@code --in} it runs over existing rings, and with
+ * {@code --no-echo} someone else echoes (a {@code pong} started by hand, a chain of bridges).
  */
 @Command(name = "pingpong", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Round-trip latency of one People between two JVMs over two rings (ping and pong).",
@@ -32,7 +33,9 @@ import picocli.CommandLine.Model.CommandSpec;
             + " follow a fixed schedule whether or not echoes are late, and each round trip is measured"
             + " from its intended send time (no coordinated omission).",
         "Prints p50/p90/p99/p99.9/max in microseconds; --hgrm writes the percentile distribution for"
-            + " HdrHistogram's plotter."})
+            + " HdrHistogram's plotter.",
+        "By default it creates both rings and starts the echo JVM itself; --out/--in run it over existing"
+            + " rings, and --no-echo leaves the echo to someone else (e.g. pong at the far end of a bridge)."})
 final class PingPongCommand implements Callable<Integer> {
     /** Longest wait for the echo process to start and take its roles. */
     private static final double START_SECONDS = 30;
@@ -70,6 +73,18 @@ final class PingPongCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up after this long in all (default: ${DEFAULT-VALUE}).")
     double timeoutSeconds = 120;
 
+    @Option(names = "--out", paramLabel = "FILE",
+        description = "Existing People ring to publish the pings to, instead of a new one in --dir (with --in).")
+    Path outRing;
+
+    @Option(names = "--in", paramLabel = "FILE",
+        description = "Existing People ring to read the echoes from, instead of a new one in --dir (with --out).")
+    Path inRing;
+
+    @Option(names = "--no-echo",
+        description = "Start no echo JVM: someone else copies every People from --out to --in (pong, bridges).")
+    boolean noEcho;
+
     @Override
     public Integer call() throws IOException {
         final PrintWriter out = spec.commandLine().getOut();
@@ -83,27 +98,29 @@ final class PingPongCommand implements Callable<Integer> {
         return PeopleRingCli.OK;
     }
 
-    /** Runs the echo JVM and the measurement; returns the round trips in nanoseconds. */
+    /** Runs the echo JVM (unless --no-echo) and the measurement; returns the round trips in nanoseconds. */
     Histogram measure(PrintWriter out) throws IOException {
         check();
         final long pid = ProcessHandle.current().pid();
-        final Path pingPath = dir.resolve("people-ring-pingpong-" + pid + "-ping");
-        final Path pongPath = dir.resolve("people-ring-pingpong-" + pid + "-pong");
+        final boolean ownRings = outRing == null;
+        final Path pingPath = ownRings ? dir.resolve("people-ring-pingpong-" + pid + "-ping") : outRing;
+        final Path pongPath = ownRings ? dir.resolve("people-ring-pingpong-" + pid + "-pong") : inRing;
         final long deadline = System.nanoTime() + (long) (timeoutSeconds * 1e9);
-        try (RingFile ping = RingFile.create(pingPath, People.spec(capacity), RingFile.DEFAULT_PERMISSIONS, true);
-             RingFile pong = RingFile.create(pongPath, People.spec(capacity), RingFile.DEFAULT_PERMISSIONS, true);
-             ChildJvm echo = ChildJvm.start("pong", "--ping", pingPath.toString(), "--pong", pongPath.toString(),
-                 "--idle", idle.name(), "--timeout", Double.toString(timeoutSeconds))) {
+        try (RingFile ping = ownRings ? create(pingPath) : openPeopleRing("--out", pingPath, true);
+             RingFile pong = ownRings ? create(pongPath) : openPeopleRing("--in", pongPath, true);
+             ChildJvm echo = noEcho ? null : ChildJvm.start("pong", "--ping", pingPath.toString(), "--pong",
+                 pongPath.toString(), "--idle", idle.name(), "--timeout", Double.toString(timeoutSeconds))) {
             final RingProducer sender = ping.producer();
             final RingConsumer receiver = pong.consumer();
-            awaitEcho(ping, pong, echo);
-            out.printf("pingpong: %s round trips after %d warm-up, 132-byte People, this JVM (pid %d) <-> echo JVM"
-                    + " (pid %d), idle %s, %s%n",
-                seconds > 0 ? seconds + " s of" : Long.toString(count), warmup, pid, echo.pid(),
+            final Peer peer = new Peer(ping, pong, echo);
+            peer.await(Math.min(START_SECONDS, timeoutSeconds));
+            out.printf("pingpong: %s round trips after %d warm-up, 132-byte People, this JVM (pid %d) <-> %s%s, idle %s, %s%n",
+                seconds > 0 ? seconds + " s of" : Long.toString(count), warmup, pid, peer,
+                ownRings ? "" : " over " + pingPath + " -> " + pongPath,
                 idle.name().toLowerCase(), rate > 0 ? "open loop at " + rate + " msgs/s" : "closed loop");
             out.flush();
             final Histogram histogram = new Histogram(3);
-            final Loop loop = new Loop(sender, receiver, echo, idle.strategy(), deadline);
+            final Loop loop = new Loop(sender, receiver, peer, idle.strategy(), deadline);
             loop.closed(warmup, 0, null);
             if (rate > 0) {
                 loop.open(seconds > 0 ? (long) (rate * seconds) : count, rate, histogram);
@@ -112,15 +129,47 @@ final class PingPongCommand implements Callable<Integer> {
             } else {
                 loop.closed(count, 0, histogram);
             }
-            sender.close(); // the echo sees the producer gone, drains and exits
-            final int code = echo.waitFor(10);
-            if (code != 0) {
-                throw echo.died("the echo process");
+            sender.close(); // an echo JVM of ours sees the producer gone, drains and exits
+            if (echo != null) {
+                final int code = echo.waitFor(10);
+                if (code != 0) {
+                    throw echo.died("the echo process");
+                }
             }
             return histogram;
         } finally {
-            PeopleRingCli.deleteQuietly(pingPath);
-            PeopleRingCli.deleteQuietly(pongPath);
+            if (ownRings) {
+                PeopleRingCli.deleteQuietly(pingPath);
+                PeopleRingCli.deleteQuietly(pongPath);
+            }
+        }
+    }
+
+    private RingFile create(Path path) throws IOException {
+        return RingFile.create(path, People.spec(capacity), RingFile.DEFAULT_PERMISSIONS, true);
+    }
+
+    /**
+     * Opens a ring someone else created ({@code option} names the command-line option it came from) and
+     * checks that it holds People and, if {@code empty}, nothing unread (a leftover record would be
+     * taken for an echo).
+     */
+    static RingFile openPeopleRing(String option, Path path, boolean empty) throws IOException {
+        final RingFile file = RingFile.open(path);
+        try {
+            if (file.spec().recordSize() != People.SIZE) {
+                throw new IllegalArgumentException(option + " ring " + path + ": record size " + file.spec().recordSize()
+                    + " is not a People (" + People.SIZE + " bytes)");
+            }
+            if (empty && file.backlog() != 0) {
+                throw new IllegalArgumentException(option + " ring " + path + ": backlog " + file.backlog()
+                    + " (head " + file.head() + ", producer position " + file.producerPosition()
+                    + "): it must be empty at the start, or old records would be taken for echoes");
+            }
+            return file;
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
         }
     }
 
@@ -148,19 +197,67 @@ final class PingPongCommand implements Callable<Integer> {
         if (seconds < 0 || warmup < 0 || rate < 0 || Double.isNaN(rate) || !(timeoutSeconds > 0)) {
             throw new IllegalArgumentException("--seconds, --warmup and --rate must be at least 0, --timeout positive");
         }
+        if ((outRing == null) != (inRing == null)) {
+            throw new IllegalArgumentException("--out and --in go together: give both rings or neither");
+        }
+        if (outRing != null && outRing.toAbsolutePath().normalize().equals(inRing.toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException("--out and --in are the same ring " + outRing);
+        }
+        if (noEcho && outRing == null) {
+            throw new IllegalArgumentException("--no-echo needs --out and --in: the rings the other side echoes between");
+        }
     }
 
-    private static void awaitEcho(RingFile ping, RingFile pong, ChildJvm echo) throws IOException {
-        final long deadline = System.nanoTime() + (long) (START_SECONDS * 1e9);
-        while (!(ping.isConsumerAlive() && pong.isProducerAlive())) {
-            if (!echo.isAlive()) {
-                throw echo.died("the echo process");
+    /**
+     * The other side of the round trip: the echo JVM this command started, or, with --no-echo, whoever
+     * holds the consumer role of the ping ring and the producer role of the pong ring.
+     */
+    private static final class Peer {
+        private final RingFile ping;
+        private final RingFile pong;
+        private final ChildJvm echo; // null with --no-echo
+
+        Peer(RingFile ping, RingFile pong, ChildJvm echo) {
+            this.ping = ping;
+            this.pong = pong;
+            this.echo = echo;
+        }
+
+        /** Waits, at most {@code seconds}, until the far ends of both rings are taken. */
+        void await(double seconds) throws IOException {
+            final long deadline = System.nanoTime() + (long) (seconds * 1e9);
+            while (!(ping.isConsumerAlive() && pong.isProducerAlive())) {
+                if (echo != null && !echo.isAlive()) {
+                    throw echo.died("the echo process");
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    throw new PeopleRingCli.ExampleException(echo != null
+                        ? "the echo process did not take its roles within " + seconds + " s. Its output:\n" + echo.output()
+                        : "no echo within " + seconds + " s: " + missingRoles() + " (start pong, or the bridges, first)");
+                }
+                ReadCommand.sleep(1);
             }
-            if (System.nanoTime() - deadline >= 0) {
-                throw new PeopleRingCli.ExampleException("the echo process did not take its roles within "
-                    + START_SECONDS + " s. Its output:\n" + echo.output());
+        }
+
+        /** Throws if the echo has gone; a few system calls, so called only now and then. */
+        void check() throws IOException {
+            if (echo != null) {
+                if (!echo.isAlive()) {
+                    throw echo.died("the echo process");
+                }
+            } else if (!(ping.isConsumerAlive() && pong.isProducerAlive())) {
+                throw new PeopleRingCli.ExampleException("the echo has gone: " + missingRoles());
             }
-            ReadCommand.sleep(1);
+        }
+
+        private String missingRoles() throws IOException {
+            return "ring " + ping.name() + " has " + (ping.isConsumerAlive() ? "a" : "no") + " consumer, ring "
+                + pong.name() + " has " + (pong.isProducerAlive() ? "a" : "no") + " producer";
+        }
+
+        @Override
+        public String toString() {
+            return echo != null ? "echo JVM (pid " + echo.pid() + ")" : "an echo run elsewhere (--no-echo)";
         }
     }
 
@@ -168,24 +265,24 @@ final class PingPongCommand implements Callable<Integer> {
     private static final class Loop {
         private final RingProducer sender;
         private final RingConsumer receiver;
-        private final ChildJvm echo;
+        private final Peer peer;
         private final IdleStrategy idle;
         private final long deadline;
         private final byte[] name = new byte[People.NAME_LENGTH];
         private long sequence;
         private long spins;
 
-        Loop(RingProducer sender, RingConsumer receiver, ChildJvm echo, IdleStrategy idle, long deadline) {
+        Loop(RingProducer sender, RingConsumer receiver, Peer peer, IdleStrategy idle, long deadline) {
             this.sender = sender;
             this.receiver = receiver;
-            this.echo = echo;
+            this.peer = peer;
             this.idle = idle;
             this.deadline = deadline;
             People.encodeName("pingpong", name);
         }
 
         /** {@code n} round trips (or until {@code end}, if not 0), one at a time; recorded when {@code histogram} is given. */
-        void closed(long n, long end, Histogram histogram) {
+        void closed(long n, long end, Histogram histogram) throws IOException {
             final RingProducer sender = this.sender;
             final RingConsumer receiver = this.receiver;
             final ByteBuffer in = receiver.buffer();
@@ -218,7 +315,7 @@ final class PingPongCommand implements Callable<Integer> {
          * come; each round trip is recorded from its intended send time, so a stall delays the sends
          * behind it and is charged to them too (no coordinated omission).
          */
-        void open(long n, double rate, Histogram histogram) {
+        void open(long n, double rate, Histogram histogram) throws IOException {
             final RingProducer sender = this.sender;
             final RingConsumer receiver = this.receiver;
             final ByteBuffer in = receiver.buffer();
@@ -268,13 +365,11 @@ final class PingPongCommand implements Callable<Integer> {
             }
         }
 
-        /** Idles; every 65536 calls checks that the echo process lives and the run is within its time. */
-        private void pause() {
+        /** Idles; every 65536 calls checks that the echo lives and the run is within its time. */
+        private void pause() throws IOException {
             idle.idle();
             if ((++spins & 0xFFFF) == 0) {
-                if (!echo.isAlive()) {
-                    throw echo.died("the echo process");
-                }
+                peer.check();
                 if (System.nanoTime() - deadline >= 0) {
                     throw new PeopleRingCli.ExampleException("pingpong did not finish within its --timeout");
                 }

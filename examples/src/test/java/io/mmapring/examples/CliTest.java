@@ -54,7 +54,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"write", "read", "demo", "pingpong", "inspect"})
+    @ValueSource(strings = {"write", "read", "demo", "pingpong", "pong", "inspect"})
     void everySubcommandHasHelp(String command) {
         final Run run = new Run(command, "--help");
         assertEquals(0, run.code, run::toString);
@@ -216,6 +216,76 @@ class CliTest {
         final Run run = new Run("pingpong", "--rate", "20000", "--count", "4000", "--warmup", "500", "--idle", "yield");
         assertEquals(0, run.code, run::toString);
         assertTrue(run.out.contains("open loop at 20000.0 msgs/s") && run.out.contains("4000 samples)"), run::toString);
+    }
+
+    @Test
+    void pingpongOverExistingRingsWithAPongStartedByHand() throws Exception {
+        final Path out = Paths.get(ring + "-out");
+        final Path in = Paths.get(ring + "-in");
+        try {
+            RingFile.create(out, People.spec(64)).close();
+            RingFile.create(in, People.spec(64)).close();
+            try (Child pong = Child.cli("pong", "--ping", out.toString(), "--pong", in.toString(), "--idle", "yield",
+                     "--timeout", "90")) {
+                final Run run = new Run("pingpong", "--out", out.toString(), "--in", in.toString(), "--no-echo",
+                    "--count", "3000", "--warmup", "500", "--idle", "yield", "--timeout", "90");
+                assertEquals(0, run.code, () -> run + "\npong:\n" + pong.output());
+                assertTrue(run.out.contains("<-> an echo run elsewhere (--no-echo) over " + out + " -> " + in)
+                    && run.out.contains("round trip (us): p50 ") && run.out.contains(", p99.9 ")
+                    && run.out.contains("3000 samples)"), run::toString);
+                // the pinger's producer is gone and everything is echoed: the pong started by hand ends too
+                assertEquals(0, pong.waitFor(30), pong::output);
+            }
+            assertTrue(Files.exists(out) && Files.exists(in), "rings it did not create are left in place");
+            try (RingFile echoed = RingFile.open(in)) {
+                assertEquals(3500, echoed.producerPosition(), "one echo per round trip, warm-up included");
+                assertEquals(0, echoed.backlog(), "every echo was read");
+            }
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(in);
+        }
+    }
+
+    @Test
+    void pingpongWithNoEchoFailsClearlyWhenNobodyEchoes() throws IOException {
+        final Path out = Paths.get(ring + "-out");
+        final Path in = Paths.get(ring + "-in");
+        try {
+            RingFile.create(out, People.spec(64)).close();
+            RingFile.create(in, People.spec(64)).close();
+            final Run run = new Run("pingpong", "--out", out.toString(), "--in", in.toString(), "--no-echo",
+                "--timeout", "0.5");
+            assertEquals(PeopleRingCli.FAILED, run.code, run::toString);
+            assertTrue(run.err.contains("no echo within 0.5 s: ring " + out + " has no consumer, ring " + in
+                + " has no producer"), run::toString);
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(in);
+        }
+    }
+
+    @Test
+    void pingpongRefusesNoEchoWithoutRingsAndARingWithLeftovers() throws IOException {
+        final Run noRings = new Run("pingpong", "--no-echo");
+        assertEquals(PeopleRingCli.FAILED, noRings.code, noRings::toString);
+        assertTrue(noRings.err.contains("--no-echo needs --out and --in"), noRings::toString);
+        final Run half = new Run("pingpong", "--out", ring.toString());
+        assertEquals(PeopleRingCli.FAILED, half.code, half::toString);
+        assertTrue(half.err.contains("--out and --in go together"), half::toString);
+        final Path in = Paths.get(ring + "-in");
+        try {
+            try (RingFile file = RingFile.create(in, People.spec(16));
+                 PeopleProducer old = new PeopleProducer(file.producer())) {
+                old.offer(7, "left-over");
+            }
+            RingFile.create(ring, People.spec(16)).close();
+            final Run leftover = new Run("pingpong", "--out", ring.toString(), "--in", in.toString(), "--no-echo");
+            assertEquals(PeopleRingCli.FAILED, leftover.code, leftover::toString);
+            assertTrue(leftover.err.contains("--in ring " + in + ": backlog 1 (head 0, producer position 1)"), leftover::toString);
+        } finally {
+            Files.deleteIfExists(in);
+        }
     }
 
     @Test
