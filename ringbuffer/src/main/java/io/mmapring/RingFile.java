@@ -252,10 +252,10 @@ public final class RingFile implements AutoCloseable {
             producerLock = takeRole(RingLayout.PRODUCER_LOCK_OFFSET, "producer");
         }
         try {
-            checkPositions(name, buffer, spec);
             final long head = head();
             final long position = producerPosition();
-            if (head < 0 || head > position || position - head > spec.capacity()) { // head < 0 first: no overflow below
+            if (head < 0 || head > position || position - head > spec.capacity() // head < 0 first: no overflow below
+                || position > RingLayout.MAX_POSITION) {
                 throw new RingFormatException("ring " + name + ": producer position " + position
                     + " is outside [head " + head + ", head + capacity " + spec.capacity() + "]");
             }
@@ -289,10 +289,9 @@ public final class RingFile implements AutoCloseable {
         }
         try {
             // head is only written by the consumer role, now ours: it must still lie in [0, producer position]
-            checkPositions(name, buffer, spec);
             final long head = head();
             final long position = producerPosition();
-            if (head < 0 || head > position) {
+            if (head < 0 || head > position || position > RingLayout.MAX_POSITION) {
                 throw new RingFormatException("ring " + name + ": head " + head + " is outside [0, producer position "
                     + position + "]");
             }
