@@ -11,8 +11,8 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * 64-bit {@code head}: a one-slot ring pre-positioned at {@code P = 0x7FFFFFFE_FFFFFFFF} (high bits
- * set; the consumer's release moves head to {@code 0x7FFFFFFF_00000000}, changing both halves) and filled with message 1
+ * 64-bit {@code head}: a one-slot ring pre-positioned at {@code P = 0x3FFFFFFE_FFFFFFFF} (high bits
+ * set; the consumer's release moves head to {@code 0x3FFFFFFF_00000000}, changing both halves) and filled with message 1
  * in the constructor. The producer reads {@code head} (acquire), then offers 2; the consumer polls
  * once. A torn head is never seen; once the producer has seen the consumer's release, its offer
  * (which re-reads head because the ring looked full) is accepted.
@@ -29,7 +29,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @State
 public class HeadCounter64Test {
     /** Crosses the 32-bit boundary when the consumer releases; high bits set. */
-    static final long P = 0x7FFFFFFE_FFFFFFFFL;
+    static final long P = 0x3FFFFFFE_FFFFFFFFL;
 
     private final DirectRing ring = DirectRing.takeAt(1, P);
 
