@@ -53,23 +53,13 @@ public final class PeopleProducer implements AutoCloseable {
      */
     public boolean offer(int id, CharSequence name) {
         People.encodeName(name, nameField);
-        if (producer.claim(1) == 0) {
-            return false;
-        }
-        people.wrap(producer.buffer(), producer.recordOffset(0)).name(nameField).id(id);
-        producer.commit();
-        return true;
+        return producer.claim(1) != 0 && publishOne(id);
     }
 
     /** Like {@link #offer(int, CharSequence)}, but idles while the ring is full. Returns false only if interrupted. */
     public boolean offer(int id, CharSequence name, IdleStrategy idle) {
         People.encodeName(name, nameField);
-        if (producer.claim(1, idle) == 0) {
-            return false;
-        }
-        people.wrap(producer.buffer(), producer.recordOffset(0)).name(nameField).id(id);
-        producer.commit();
-        return true;
+        return producer.claim(1, idle) != 0 && publishOne(id);
     }
 
     /** Claims up to {@code n} slots for zero-copy writing (see {@link RingProducer#claim(int)}); 0 if full. */
@@ -108,5 +98,12 @@ public final class PeopleProducer implements AutoCloseable {
         if (ownedRing != null) {
             ownedRing.close();
         }
+    }
+
+    /** Writes the encoded name and {@code id} into the one claimed slot and publishes it. */
+    private boolean publishOne(int id) {
+        people.wrap(producer.buffer(), producer.recordOffset(0)).name(nameField).id(id);
+        producer.commit();
+        return true;
     }
 }

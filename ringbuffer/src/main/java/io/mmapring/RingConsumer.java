@@ -69,11 +69,8 @@ public final class RingConsumer implements AutoCloseable {
         try {
             while (count < limit) {
                 final long p = start + count;
-                final int slot = DATA_OFFSET + (int) (p & mask) * stride;
-                // acquire: pairs with the producer's setRelease of this word; the record below it is complete
-                final long sequence = (long) LONG.getAcquire(buffer, slot + sequenceOffset);
-                if (sequence != p + 1) {
-                    checkNotAhead(p, sequence);
+                final int slot = slotOffset(p);
+                if (!isPublished(slot, p)) {
                     break;
                 }
                 handler.onRecord(buffer, slot);
@@ -113,14 +110,7 @@ public final class RingConsumer implements AutoCloseable {
         }
         final long start = position;
         int count = 0;
-        while (count < limit) {
-            final long p = start + count;
-            // acquire: pairs with the producer's setRelease of this word
-            final long sequence = (long) LONG.getAcquire(buffer, DATA_OFFSET + (int) (p & mask) * stride + sequenceOffset);
-            if (sequence != p + 1) {
-                checkNotAhead(p, sequence);
-                break;
-            }
+        while (count < limit && isPublished(slotOffset(start + count), start + count)) {
             count++;
         }
         available = count;
@@ -135,7 +125,7 @@ public final class RingConsumer implements AutoCloseable {
         if (i < 0 || i >= available) {
             throw new IndexOutOfBoundsException("ring " + name + ": record " + i + " of " + available + " available");
         }
-        return DATA_OFFSET + (int) ((position + i) & mask) * stride;
+        return slotOffset(position + i);
     }
 
     /** Releases the first {@code n} records counted by the last {@link #available(int)} to the producer. */
@@ -180,11 +170,25 @@ public final class RingConsumer implements AutoCloseable {
         LONG.setRelease(buffer, HEAD_OFFSET, end);
     }
 
-    private void checkNotAhead(long p, long sequence) {
+    private int slotOffset(long p) {
+        return DATA_OFFSET + (int) (p & mask) * stride;
+    }
+
+    /**
+     * Whether the slot at {@code slot} holds the published record of position {@code p}. A word from
+     * the previous lap (or 0) is not published; a word ahead of {@code p + 1} is corruption.
+     */
+    private boolean isPublished(int slot, long p) {
+        // acquire: pairs with the producer's setRelease of this word; the record below it is complete
+        final long sequence = (long) LONG.getAcquire(buffer, slot + sequenceOffset);
+        if (sequence == p + 1) {
+            return true;
+        }
         if (sequence > p + 1) {
             throw new RingFormatException("ring " + name + ": sequence word " + sequence + " of position " + p
                 + " is ahead of it (corrupted file, or a producer that overran the consumer)");
         }
+        return false;
     }
 
     private void checkHead(long expected) {

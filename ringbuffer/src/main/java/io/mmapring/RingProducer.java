@@ -95,7 +95,7 @@ public final class RingProducer implements AutoCloseable {
         if (i < 0 || i >= claimed) {
             throw new IndexOutOfBoundsException("ring " + name + ": record " + i + " of a claim of " + claimed);
         }
-        return DATA_OFFSET + (int) ((position + i) & mask) * stride;
+        return slotOffset(position + i);
     }
 
     /** The ring's buffer (little-endian), for writing claimed records with absolute puts only. */
@@ -114,7 +114,7 @@ public final class RingProducer implements AutoCloseable {
         for (long p = start; p < end; p++) {
             // release: the record bytes written above are visible to whoever acquires this word
             // (pairs with getAcquire in RingConsumer.poll/available)
-            LONG.setRelease(buffer, DATA_OFFSET + (int) (p & mask) * stride + sequenceOffset, p + 1);
+            LONG.setRelease(buffer, slotOffset(p) + sequenceOffset, p + 1);
         }
         // release: for restart and inspection only; nobody spins on tail
         LONG.setRelease(buffer, TAIL_OFFSET, end);
@@ -174,6 +174,10 @@ public final class RingProducer implements AutoCloseable {
             claimed = 0;
             ring.releaseProducer();
         }
+    }
+
+    private int slotOffset(long p) {
+        return DATA_OFFSET + (int) (p & mask) * stride;
     }
 
     private long refreshHead() {
