@@ -36,6 +36,11 @@ final class ChildJvm implements AutoCloseable {
         command.add(System.getProperty("java.class.path"));
         command.add(PeopleRingCli.class.getName());
         command.addAll(Arrays.asList(args));
+        return exec(command);
+    }
+
+    /** Starts any program (the tests run the C programs this way), with the same collection of its output. */
+    static ChildJvm exec(List<String> command) throws IOException {
         return new ChildJvm(new ProcessBuilder(command).redirectErrorStream(true).start());
     }
 
