@@ -58,6 +58,32 @@ class CChecksTest {
         assertEquals(0, RingFiles.getLong(ring, RingFiles.sequenceWord(CAPACITY, 7)), "nor publish past it");
     }
 
+    /**
+     * A word from a later lap under a tail that does not move cannot come from a valid producer (it
+     * releases tail before the batch that laps): a snapshot refuses it at once instead of retrying it as a
+     * producer at work, and the C reader refuses the file before reading anything.
+     */
+    @Test
+    void aSequenceWordFromALaterLapUnderAStableTailIsCorruptionNotAStaleSnapshot() throws Exception {
+        try (RingFile file = RingFile.create(ring, People.spec(CAPACITY));
+             PeopleProducer out = new PeopleProducer(file.producer())) {
+            for (int id = 0; id < 4; id++) {
+                assertTrue(out.offer(id, "person-" + id));
+            }
+        }
+        RingFiles.putLong(ring, RingFiles.sequenceWord(CAPACITY, 4), 4 + CAPACITY + 1);
+        final String refusal = "ring " + ring + ": slot 4 (position 4) holds sequence word 21, from a later lap than tail 4"
+            + " allows (corrupted file)";
+        try (Child inspector = Child.c(CPrograms.program("people_reader"), "-i", "-w", "1", ring.toString())) {
+            assertEquals(1, inspector.waitFor(30), inspector::output);
+            assertTrue(inspector.output().contains(refusal), inspector::output);
+        }
+        try (Child reader = Child.c(CPrograms.program("people_reader"), "-q", "-w", "1", "-t", "20", ring.toString())) {
+            assertEquals(1, reader.waitFor(30), reader::output);
+            assertTrue(reader.output().contains(refusal) && !reader.output().contains("read "), reader::output);
+        }
+    }
+
     @Test
     void theCWriterRefusesACapacityBeyondTheFileLengthLimitBeforeCreatingAnything() throws Exception {
         try (Child writer = Child.c(CPrograms.program("people_writer"), "-n", "1", "-c", "16777216", ring.toString())) {
