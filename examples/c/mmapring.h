@@ -18,6 +18,12 @@
  *
  * Little-endian; all 64-bit fields 8-byte aligned. Roles: an fcntl write lock (F_SETLK) on byte 128
  * (producer) or byte 256 (consumer), the same bytes Java's FileChannel.tryLock takes.
+ *
+ * The lifecycle follows the same rules as the Java library (docs/FORMAT.md): mmr_create makes a ring
+ * whole under a temporary name and links it into place; mmr_map_ring waits for and checks the header;
+ * mmr_take_role tells a liveness probe (a shared lock held for microseconds) from a holder; every read
+ * of a live ring's positions is an mmr_snapshot (retried while tail moves), and a role take checks the
+ * slots of [head, P) with mmr_check_slots.
  */
 #ifndef MMAPRING_H
 #define MMAPRING_H
