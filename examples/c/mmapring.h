@@ -309,12 +309,14 @@ static inline int mmr_snapshot(const struct mmr_ring *r, struct mmr_positions *s
                      " capacity %lld ahead of head %lld", (long long)p, (long long)t1, (long long)r->capacity, (long long)h2);
             return -1;
         }
-        if (!stale && h1 > p) {
+        int later_lap = stopped && stop_word > p + 1;
+        /* head ahead of P is excused only where a producer that lapped the scan explains it (as in Java) */
+        if (h1 > p && !(stale && later_lap)) {
             snprintf(err, errlen, "head %lld is ahead of the producer position %lld (tail %lld)",
                      (long long)h1, (long long)p, (long long)t1);
             return -1;
         }
-        if (!stale && stopped && stop_word > p + 1) {
+        if (!stale && later_lap) {
             snprintf(err, errlen, "slot %lld (position %lld) holds sequence word %lld, from a later lap than tail %lld"
                      " allows (corrupted file)", (long long)(p & r->mask), (long long)p, (long long)stop_word, (long long)t1);
             return -1;

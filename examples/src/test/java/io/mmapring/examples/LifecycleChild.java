@@ -1,8 +1,6 @@
 package io.mmapring.examples;
 
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -80,19 +78,9 @@ final class LifecycleChild {
                     Thread.interrupted();
                 }
                 break;
-            case "read-only": // an inspector's open; RingFile.openReadOnly(Path) is the lead's API of issue 14
-                final Method openReadOnly;
-                try {
-                    openReadOnly = RingFile.class.getMethod("openReadOnly", Path.class);
-                } catch (NoSuchMethodException e) {
-                    System.out.println("RingFile.openReadOnly(Path) does not exist in this build");
-                    System.exit(3);
-                    return;
-                }
-                try (RingFile again = (RingFile) openReadOnly.invoke(null, ring)) {
+            case "read-only": // an inspector's open
+                try (RingFile again = RingFile.openReadOnly(ring)) {
                     System.out.println("read-only backlog " + again.backlog());
-                } catch (InvocationTargetException e) {
-                    throw (Exception) e.getCause();
                 }
                 break;
             default:
