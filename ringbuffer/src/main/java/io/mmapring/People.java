@@ -50,24 +50,44 @@ public final class People {
         // bound later by wrap
     }
 
-    /** A ring spec for People records. */
+    /**
+     * A ring spec for People records.
+     *
+     * @param capacity slots, a power of two
+     * @return {@code RingSpec.of(132, capacity)}
+     */
     public static RingSpec spec(int capacity) {
         return RingSpec.of(SIZE, capacity);
     }
 
-    /** Points this flyweight at the record that starts at {@code offset} in {@code buffer}. */
+    /**
+     * Points this flyweight at the record that starts at {@code offset} in {@code buffer}.
+     *
+     * @param buffer a little-endian buffer holding the record
+     * @param offset where the record starts, in bytes
+     * @return this flyweight
+     */
     public People wrap(ByteBuffer buffer, int offset) {
         this.buffer = buffer;
         this.offset = offset;
         return this;
     }
 
-    /** The record's {@code id}. */
+    /**
+     * The record's {@code id}.
+     *
+     * @return the id
+     */
     public int id() {
         return (int) INT.get(buffer, offset + ID_OFFSET);
     }
 
-    /** Sets the record's {@code id}. */
+    /**
+     * Sets the record's {@code id}.
+     *
+     * @param id the id
+     * @return this flyweight
+     */
     public People id(int id) {
         INT.set(buffer, offset + ID_OFFSET, id);
         return this;
@@ -76,6 +96,8 @@ public final class People {
     /**
      * Sets the record's {@code name}: UTF-8, NUL-terminated, zero-padded to 128 bytes.
      *
+     * @param name the name, at most 127 UTF-8 bytes
+     * @return this flyweight
      * @throws IllegalArgumentException if the name is over 127 UTF-8 bytes, contains NUL or an
      *                                  unpaired surrogate; the record is then left as it was
      */
@@ -89,6 +111,8 @@ public final class People {
      * Sets the record's {@code name} from a field already encoded by {@link #encodeName}: copies all
      * 128 bytes, so a name encoded once can be written many times without re-encoding.
      *
+     * @param field at least 128 bytes, as {@link #encodeName} fills them
+     * @return this flyweight
      * @throws IllegalArgumentException if {@code field} is shorter than 128 bytes
      */
     public People name(byte[] field) {
@@ -99,7 +123,11 @@ public final class People {
         return this;
     }
 
-    /** Length of the name in bytes: up to the first NUL, at most 128. */
+    /**
+     * Length of the name in bytes: up to the first NUL, at most 128.
+     *
+     * @return the length, in bytes
+     */
     public int nameLength() {
         final ByteBuffer buffer = this.buffer;
         final int start = offset + NAME_OFFSET;
@@ -114,6 +142,8 @@ public final class People {
     /**
      * Copies the name's UTF-8 bytes into {@code dst} and returns how many.
      *
+     * @param dst where the bytes go, from index 0
+     * @return how many bytes were copied
      * @throws IndexOutOfBoundsException if {@code dst} is shorter than {@link #nameLength()}
      */
     public int nameTo(byte[] dst) {
@@ -122,14 +152,24 @@ public final class People {
         return length;
     }
 
-    /** The name as a new String (allocates: use {@link #nameTo(byte[])} on a hot path). */
+    /**
+     * The name as a new String (allocates: use {@link #nameTo(byte[])} on a hot path).
+     *
+     * @return the name, decoded from UTF-8
+     */
     public String name() {
         final byte[] bytes = new byte[nameLength()];
         buffer.get(offset + NAME_OFFSET, bytes, 0, bytes.length);
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    /** Whether the name equals the first {@code length} bytes of {@code utf8}, without allocating. */
+    /**
+     * Whether the name equals the first {@code length} bytes of {@code utf8}, without allocating.
+     *
+     * @param utf8   the expected name's UTF-8 bytes
+     * @param length how many of them
+     * @return true if the name is exactly those bytes
+     */
     public boolean nameEquals(byte[] utf8, int length) {
         if (length != nameLength()) {
             return false;
@@ -152,6 +192,9 @@ public final class People {
      * Encodes {@code name} as UTF-8 into {@code field} (at least 128 bytes), zero-filling the rest of
      * the 128-byte name field, and returns the name's length in bytes. Allocates nothing.
      *
+     * @param name  the name
+     * @param field at least 128 bytes
+     * @return the name's length, in UTF-8 bytes
      * @throws IllegalArgumentException if the name is over 127 bytes, contains NUL or an unpaired
      *                                  surrogate; the message names the limit
      */

@@ -20,6 +20,11 @@ public final class PeopleConsumer implements AutoCloseable {
     /** Receives one People. The flyweight is valid only during the call. */
     @FunctionalInterface
     public interface PeopleHandler {
+        /**
+         * Called once per record, in position order, on the polling thread.
+         *
+         * @param people a flyweight over the record in the ring; do not keep it past the call
+         */
         void onPeople(People people);
     }
 
@@ -29,7 +34,12 @@ public final class PeopleConsumer implements AutoCloseable {
     private final RingConsumer.RecordHandler adapter = this::onRecord;
     private PeopleHandler handler;
 
-    /** Reads People through {@code consumer}; closing this closes the consumer (not its ring). */
+    /**
+     * Reads People through {@code consumer}; closing this closes the consumer (not its ring).
+     *
+     * @param consumer the consumer of a ring of 132-byte records
+     * @throws IllegalArgumentException if the ring's record size is not 132
+     */
     public PeopleConsumer(RingConsumer consumer) {
         this(consumer, null);
     }
@@ -44,7 +54,14 @@ public final class PeopleConsumer implements AutoCloseable {
         this.ownedRing = ownedRing;
     }
 
-    /** Opens the ring file at {@code path} and takes its consumer role; closing this closes the file. */
+    /**
+     * Opens the ring file at {@code path} and takes its consumer role; closing this closes the file.
+     *
+     * @param path the ring file
+     * @return the consumer, positioned at {@code head}
+     * @throws IOException           as {@link RingFile#open(Path)}
+     * @throws IllegalStateException if another consumer holds the role
+     */
     public static PeopleConsumer open(Path path) throws IOException {
         final RingFile ring = RingFile.open(path);
         try {
@@ -56,25 +73,45 @@ public final class PeopleConsumer implements AutoCloseable {
     }
 
     /**
-     * Hands up to {@code limit} People to {@code handler}, in order, then releases them with one store
-     * of {@code head}. Returns how many; 0 if none is published.
+     * Hands up to {@code limit} People to {@code handler}, in order, then releases them with one release
+     * store of {@code head} (see {@link RingConsumer#poll(RingConsumer.RecordHandler, int)}). Allocates nothing.
+     *
+     * @param handler receives each People
+     * @param limit   most records to hand over, at least 1
+     * @return how many were handled; 0 if none is published
      */
     public int poll(PeopleHandler handler, int limit) {
         this.handler = handler;
         return consumer.poll(adapter, limit);
     }
 
-    /** Like {@link #poll(PeopleHandler, int)}, but idles until at least one arrives. Returns 0 only if interrupted. */
+    /**
+     * Like {@link #poll(PeopleHandler, int)}, but idles until at least one arrives (blocks as {@code idle} decides).
+     *
+     * @param handler receives each People
+     * @param limit   most records to hand over, at least 1
+     * @param idle    how to wait while nothing is published
+     * @return how many were handled; 0 only if the thread is interrupted
+     */
     public int poll(PeopleHandler handler, int limit, IdleStrategy idle) {
         this.handler = handler;
         return consumer.poll(adapter, limit, idle);
     }
 
-    /** The underlying consumer, for zero-copy reading with {@link RingConsumer#available(int)}. */
+    /**
+     * The underlying consumer, for zero-copy reading with {@link RingConsumer#available(int)}.
+     *
+     * @return the ring's consumer
+     */
     public RingConsumer ring() {
         return consumer;
     }
 
+    /**
+     * Gives the consumer role back; closes the ring file too if {@link #open(Path)} opened it.
+     *
+     * @throws IOException if the ring file cannot be closed
+     */
     @Override
     public void close() throws IOException {
         consumer.close();

@@ -31,6 +31,12 @@ public final class RingConsumer implements AutoCloseable {
     /** Receives one record: {@code buffer} is the ring's, {@code offset} where the record starts. */
     @FunctionalInterface
     public interface RecordHandler {
+        /**
+         * Called once per record, in position order, on the polling thread.
+         *
+         * @param buffer the ring's buffer (little-endian): read with absolute gets, do not keep it
+         * @param offset where the record starts, in bytes
+         */
         void onRecord(ByteBuffer buffer, int offset);
     }
 
@@ -62,6 +68,8 @@ public final class RingConsumer implements AutoCloseable {
      * the producer with one release store of {@code head}. If the handler throws, the records it had
      * finished are released and the one it threw on is not.
      *
+     * @param handler receives each record
+     * @param limit   most records to hand over, at least 1
      * @return how many records were handled; 0 if none is published
      * @throws IllegalArgumentException if {@code limit < 1}
      * @throws IllegalStateException    if the consumer is closed (also when it was closed during the handler:
@@ -104,6 +112,13 @@ public final class RingConsumer implements AutoCloseable {
      * Like {@link #poll(RecordHandler, int)}, but idles while nothing is published: calls
      * {@code idle.idle()} between attempts, so it blocks as the idle strategy decides. Returns 0 only if
      * the thread is interrupted (its interrupt status stays set).
+     *
+     * @param handler receives each record
+     * @param limit   most records to hand over, at least 1
+     * @param idle    how to wait while nothing is published
+     * @return how many records were handled, at least 1; 0 only if the thread is interrupted
+     * @throws IllegalArgumentException if {@code limit < 1}
+     * @throws IllegalStateException    as {@link #poll(RecordHandler, int)}
      */
     public int poll(RecordHandler handler, int limit, IdleStrategy idle) {
         int count;
@@ -122,6 +137,8 @@ public final class RingConsumer implements AutoCloseable {
      * without consuming them (one acquire load of each slot's word). Read them at
      * {@link #recordOffset(int)}, then {@link #consume(int)}.
      *
+     * @param limit most records to count, at least 1
+     * @return records published from the current position, up to {@code limit}
      * @throws IllegalArgumentException if {@code limit < 1}
      * @throws IllegalStateException    if the consumer is closed
      * @throws RingFormatException      if a sequence word or {@code head} shows a corrupted file
@@ -149,6 +166,8 @@ public final class RingConsumer implements AutoCloseable {
      * Absolute offset in {@link #buffer()}, in bytes, of the {@code i}-th record counted by the last
      * {@link #available(int)}.
      *
+     * @param i index among the records counted
+     * @return where the record starts in {@link #buffer()}, in bytes
      * @throws IndexOutOfBoundsException if {@code i} is not in {@code [0, available)}
      * @throws IllegalStateException     if the consumer is closed
      */
@@ -166,6 +185,7 @@ public final class RingConsumer implements AutoCloseable {
      * Releases the first {@code n} records counted by the last {@link #available(int)} to the producer
      * (one release store of {@code head}).
      *
+     * @param n records to release, from the first counted
      * @throws IllegalArgumentException if {@code n} is not in {@code [0, available]}
      * @throws IllegalStateException    if the consumer is closed: nothing is released
      */
@@ -184,6 +204,7 @@ public final class RingConsumer implements AutoCloseable {
     /**
      * The ring's buffer (little-endian), for reading records with absolute gets only.
      *
+     * @return the buffer (the same object every call)
      * @throws IllegalStateException if the consumer is closed
      */
     public ByteBuffer buffer() {
@@ -193,12 +214,21 @@ public final class RingConsumer implements AutoCloseable {
         return buffer;
     }
 
-    /** The position of the next record to read: the count of records ever consumed from this ring. */
+    /**
+     * The position of the next record to read: the count of records ever consumed from this ring. Works
+     * after close.
+     *
+     * @return the consumer's position, in records
+     */
     public long position() {
         return position;
     }
 
-    /** The ring this consumer reads. */
+    /**
+     * The ring this consumer reads.
+     *
+     * @return the ring
+     */
     public RingFile ring() {
         return ring;
     }

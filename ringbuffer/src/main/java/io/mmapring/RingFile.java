@@ -100,7 +100,14 @@ public final class RingFile implements AutoCloseable {
         this.readOnly = readOnly;
     }
 
-    /** Creates a new ring file, mode 0600; fails if the file exists. See {@link #create(Path, RingSpec, Set, boolean)}. */
+    /**
+     * Creates a new ring file, mode 0600; fails if the file exists. See {@link #create(Path, RingSpec, Set, boolean)}.
+     *
+     * @param path where the ring file goes
+     * @param spec its record size and capacity
+     * @return the new ring, open, with no role taken
+     * @throws IOException if the file exists or cannot be created or allocated (the message names the likely cause)
+     */
     public static RingFile create(Path path, RingSpec spec) throws IOException {
         return create(path, spec, DEFAULT_PERMISSIONS, false);
     }
@@ -114,9 +121,14 @@ public final class RingFile implements AutoCloseable {
      * {@code path} exists) or, with {@code replace}, renamed over it. Temporary files of creators that
      * died are removed first. On any failure nothing is left behind.
      *
+     * @param path        where the ring file goes
+     * @param spec        its record size and capacity
      * @param permissions POSIX mode of the new file (ignored where the file system has none)
      * @param replace     replace an existing file atomically; processes that still map it keep the old one
+     * @return the new ring, open, with no role taken
      * @throws FileAlreadyExistsException if {@code path} exists and {@code replace} is false
+     * @throws IOException                if the file cannot be created, allocated (a full file system: the
+     *                                    message names the likely cause) or published
      * @throws InterruptedIOException     if the thread was interrupted while writing the file
      */
     public static RingFile create(Path path, RingSpec spec, Set<PosixFilePermission> permissions, boolean replace)
@@ -164,7 +176,14 @@ public final class RingFile implements AutoCloseable {
         return ring;
     }
 
-    /** Opens an existing ring file for a producer or consumer, waiting up to {@link #DEFAULT_OPEN_TIMEOUT}. */
+    /**
+     * Opens an existing ring file for a producer or consumer, waiting up to {@link #DEFAULT_OPEN_TIMEOUT}.
+     * See {@link #open(Path, Duration)}.
+     *
+     * @param path the ring file
+     * @return the ring, open, validated, with no role taken
+     * @throws IOException as {@link #open(Path, Duration)}
+     */
     public static RingFile open(Path path) throws IOException {
         return open(path, DEFAULT_OPEN_TIMEOUT);
     }
@@ -174,8 +193,11 @@ public final class RingFile implements AutoCloseable {
      * stride, sequence offset, capacity, data offset, file length, and the position invariants on a
      * consistent snapshot ({@code docs/FORMAT.md}, sections 5 and 7). Waits, at most {@code timeout}, while
      * the file is shorter than the header or its magic is still zero (a creator of an older version still at
-     * work: this library's creators never show a half-made file). Writes nothing.
+     * work: this library's creators never show a half-made file). Writes nothing. Blocks only for that wait.
      *
+     * @param path    the ring file
+     * @param timeout how long to wait for a header that is not written yet
+     * @return the ring, open, validated, with no role taken
      * @throws java.nio.file.NoSuchFileException   if the file does not exist
      * @throws java.nio.file.AccessDeniedException if this user may not read and write it (see {@link #openReadOnly})
      * @throws RingFormatException                 if the file is not a valid ring (the message names the field)
@@ -185,7 +207,13 @@ public final class RingFile implements AutoCloseable {
         return open(path, timeout, false);
     }
 
-    /** Opens an existing ring file read-only, waiting up to {@link #DEFAULT_OPEN_TIMEOUT}. See {@link #openReadOnly(Path, Duration)}. */
+    /**
+     * Opens an existing ring file read-only, waiting up to {@link #DEFAULT_OPEN_TIMEOUT}. See {@link #openReadOnly(Path, Duration)}.
+     *
+     * @param path the ring file
+     * @return the ring, open read-only, validated
+     * @throws IOException as {@link #openReadOnly(Path, Duration)}
+     */
     public static RingFile openReadOnly(Path path) throws IOException {
         return openReadOnly(path, DEFAULT_OPEN_TIMEOUT);
     }
@@ -196,8 +224,13 @@ public final class RingFile implements AutoCloseable {
      * on a read-only mount. {@link #producer()} and {@link #consumer()} throw. {@link #isProducerAlive()}
      * and {@link #isConsumerAlive()} work (see there for what they can tell).
      *
+     * @param path    the ring file
+     * @param timeout how long to wait for a header that is not written yet
+     * @return the ring, open read-only, validated
+     * @throws java.nio.file.NoSuchFileException   if the file does not exist
      * @throws java.nio.file.AccessDeniedException if this user may not read the file
      * @throws RingFormatException                 if the file is not a valid ring
+     * @throws IOException                         if the file cannot be opened or mapped, or the thread is interrupted
      */
     public static RingFile openReadOnly(Path path, Duration timeout) throws IOException {
         return open(path, timeout, true);
@@ -207,6 +240,9 @@ public final class RingFile implements AutoCloseable {
      * Lays a new, empty ring over a direct buffer (zeroing the first {@code spec.fileLength()} bytes)
      * and returns it. The same code path as a mapped file, for in-process use and for tests.
      *
+     * @param buffer a direct buffer, 8-byte aligned, at least {@code spec.fileLength()} bytes
+     * @param spec   record size and capacity
+     * @return the new ring over the buffer; roles are enforced per {@code RingFile} object
      * @throws IllegalArgumentException if the buffer is not direct, too short or not 8-byte aligned
      */
     public static RingFile format(ByteBuffer buffer, RingSpec spec) {
@@ -221,6 +257,8 @@ public final class RingFile implements AutoCloseable {
     /**
      * Validates a ring already laid over a direct buffer (by {@link #format} or a peer) and returns it.
      *
+     * @param buffer a direct buffer holding a ring from its first byte
+     * @return the ring over the buffer; roles are enforced per {@code RingFile} object
      * @throws RingFormatException      if the bytes are not a valid ring
      * @throws IllegalArgumentException if the buffer is not direct or not 8-byte aligned
      */
@@ -242,17 +280,29 @@ public final class RingFile implements AutoCloseable {
         return new RingFile(name, null, null, view, spec, false);
     }
 
-    /** The path of the file, or a name for a buffer: used in every error message. */
+    /**
+     * The path of the file, or a name for a buffer: used in every error message.
+     *
+     * @return the ring's name
+     */
     public String name() {
         return name;
     }
 
-    /** Record size and capacity, as read from the header. */
+    /**
+     * Record size and capacity, as read from the header.
+     *
+     * @return the ring's spec
+     */
     public RingSpec spec() {
         return spec;
     }
 
-    /** Whether this ring was opened with {@link #openReadOnly}. */
+    /**
+     * Whether this ring was opened with {@link #openReadOnly}.
+     *
+     * @return true for a read-only ring
+     */
     public boolean isReadOnly() {
         return readOnly;
     }
@@ -260,6 +310,7 @@ public final class RingFile implements AutoCloseable {
     /**
      * The consumer's position as last released: an acquire load of the header's {@code head}, in records.
      *
+     * @return {@code head}
      * @throws IllegalStateException if this ring is closed
      */
     public long head() {
@@ -271,6 +322,7 @@ public final class RingFile implements AutoCloseable {
      * The header's {@code tail} (an acquire load), in records: the producer's position as of its last
      * finished commit. It lags {@link #producerPosition()} during a commit and after a producer crash.
      *
+     * @return {@code tail}
      * @throws IllegalStateException if this ring is closed
      */
     public long tail() {
@@ -282,6 +334,7 @@ public final class RingFile implements AutoCloseable {
      * The producer's true position, in records: the header's {@code tail}, moved forward over the slots
      * whose sequence words say they are published, from a consistent snapshot (see {@link #backlog()}).
      *
+     * @return the count of records ever published to this ring
      * @throws RingFormatException   if the snapshot breaks the position invariants (a corrupted file)
      * @throws IllegalStateException if this ring is closed
      */
@@ -292,8 +345,10 @@ public final class RingFile implements AutoCloseable {
     /**
      * Records published and not yet consumed, from one consistent snapshot of {@code head}, {@code tail}
      * and the slots after {@code tail} (retried, bounded, while a live producer moves under the look):
-     * between 0 and the capacity.
+     * between 0 and the capacity. Does not allocate; spins or yields (at most 5 ms) only while a producer
+     * moves {@code tail} under the look.
      *
+     * @return records published and not consumed
      * @throws RingFormatException   if the snapshot breaks the position invariants (a corrupted file)
      * @throws IllegalStateException if this ring is closed
      */
@@ -307,6 +362,7 @@ public final class RingFile implements AutoCloseable {
      * {@code tail} that a crashed producer left behind (a release store). Blocks at most about 0.1 s while
      * another process's liveness probe holds the role's lock for a moment.
      *
+     * @return the producer; close it (or this ring) to give the role back
      * @throws IllegalStateException  if another producer holds the role (in this process or another), or this
      *                                ring is read-only or closed
      * @throws RingFormatException    if the counters or the slots break the format's invariants
@@ -346,6 +402,7 @@ public final class RingFile implements AutoCloseable {
      * restarted after a crash re-reads the batch it had not released. Before returning it checks that
      * every record in {@code [head, producer position)} is published.
      *
+     * @return the consumer; close it (or this ring) to give the role back
      * @throws IllegalStateException  if another consumer holds the role (in this process or another), or this
      *                                ring is read-only or closed
      * @throws RingFormatException    if the counters or the slots break the format's invariants
@@ -378,18 +435,31 @@ public final class RingFile implements AutoCloseable {
      * has no {@code F_GETLK}); role takes, in Java and in C, retry past such a probe. It cannot tell which
      * process holds the role. Works on a read-only ring.
      *
+     * @return whether a producer holds the role
      * @throws IllegalStateException if this ring is closed
+     * @throws IOException           if the OS refuses the probe
      */
     public boolean isProducerAlive() throws IOException {
         return isHeld(RingChannels.Role.PRODUCER);
     }
 
-    /** Whether some consumer, in any process, holds the role now; as {@link #isProducerAlive()}. */
+    /**
+     * Whether some consumer, in any process, holds the role now; as {@link #isProducerAlive()}.
+     *
+     * @return whether a consumer holds the role
+     * @throws IllegalStateException if this ring is closed
+     * @throws IOException           if the OS refuses the probe
+     */
     public boolean isConsumerAlive() throws IOException {
         return isHeld(RingChannels.Role.CONSUMER);
     }
 
-    /** Flushes the mapping to the storage device ({@code msync}; nothing to do for a buffer or a tmpfs file). */
+    /**
+     * Flushes the mapping to the storage device ({@code msync}; nothing to do for a buffer or a tmpfs file).
+     * Blocks until the device has the bytes.
+     *
+     * @throws IllegalStateException if this ring is closed
+     */
     public void force() {
         checkOpen();
         if (mapping != null) {
@@ -402,6 +472,8 @@ public final class RingFile implements AutoCloseable {
      * at GC before), gives back the roles and, with the last {@code RingFile} of the file in this process,
      * the channel. Writes nothing: unconsumed messages stay for the next consumer. Idempotent; may be
      * called from any thread (see the class comment for a call racing with it).
+     *
+     * @throws IOException if the channel cannot be closed (the roles are given back regardless)
      */
     @Override
     public void close() throws IOException {

@@ -8,6 +8,11 @@ package io.mmapring;
 public final class RingFormatException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A refusal of a ring's bytes.
+     *
+     * @param message names the ring, the field and the values
+     */
     public RingFormatException(String message) {
         super(message);
     }

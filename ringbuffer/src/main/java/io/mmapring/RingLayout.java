@@ -42,12 +42,19 @@ public final class RingLayout {
     /** The only format version this code reads and writes. */
     public static final int VERSION = 1;
 
+    /** Offset of the magic, int64: written last by the creator. */
     public static final int MAGIC_OFFSET = 0;
+    /** Offset of the format version, int32. */
     public static final int VERSION_OFFSET = 8;
+    /** Offset of the record size in bytes, int32. */
     public static final int RECORD_SIZE_OFFSET = 12;
+    /** Offset of the slot stride in bytes, int32. */
     public static final int STRIDE_OFFSET = 16;
+    /** Offset of the sequence word's offset inside a slot, int32. */
     public static final int SEQUENCE_OFFSET_OFFSET = 20;
+    /** Offset of the capacity in slots, int64. */
     public static final int CAPACITY_OFFSET = 24;
+    /** Offset of the data offset (of slot 0), int64. */
     public static final int DATA_OFFSET_OFFSET = 32;
 
     /** Width of the block that holds each hot counter alone (the adjacent-line prefetcher pulls pairs of 64-byte lines). */
@@ -74,11 +81,12 @@ public final class RingLayout {
     public static final long MAX_FILE_LENGTH = Integer.MAX_VALUE;
 
     /**
-     * Byte offsets (in the file) of the OS byte-range locks that hold the roles: the producer locks the
-     * first byte of the tail block, the consumer the first byte of the head block. The locks are
-     * advisory (fcntl) and guard nothing but the role; a C program takes the same bytes.
+     * Byte offset (in the file) of the OS byte-range lock that holds the producer role: the first byte of
+     * the tail block. The locks are advisory (fcntl) and guard nothing but the role; a C program takes the
+     * same bytes.
      */
     public static final long PRODUCER_LOCK_OFFSET = TAIL_OFFSET;
+    /** Byte offset (in the file) of the lock that holds the consumer role: the first byte of the head block. */
     public static final long CONSUMER_LOCK_OFFSET = HEAD_OFFSET;
 
     /** Atomic access to any 8-aligned int64 of a ring buffer. Coordinates: (ByteBuffer, int index). */
@@ -87,17 +95,33 @@ public final class RingLayout {
     private RingLayout() {
     }
 
-    /** Offset of the sequence word inside a slot: the record size rounded up to 8. */
+    /**
+     * Offset of the sequence word inside a slot: the record size rounded up to 8.
+     *
+     * @param recordSize bytes of one record
+     * @return the offset, in bytes
+     */
     public static int sequenceOffset(int recordSize) {
         return align8(recordSize);
     }
 
-    /** Slot stride for a record size: the record, padding to 8, the sequence word. */
+    /**
+     * Slot stride for a record size: the record, padding to 8, the sequence word.
+     *
+     * @param recordSize bytes of one record
+     * @return the stride, in bytes
+     */
     public static int stride(int recordSize) {
         return align8(recordSize) + SEQUENCE_WIDTH;
     }
 
-    /** File length of a ring; may exceed {@link #MAX_FILE_LENGTH} (callers check). */
+    /**
+     * File length of a ring; may exceed {@link #MAX_FILE_LENGTH} (callers check).
+     *
+     * @param recordSize bytes of one record
+     * @param capacity   slots
+     * @return {@code 384 + capacity * stride(recordSize)}, in bytes
+     */
     public static long fileLength(int recordSize, long capacity) {
         return DATA_OFFSET + capacity * stride(recordSize);
     }

@@ -64,6 +64,8 @@ public final class RingProducer implements AutoCloseable {
      * {@code n} free slots. The claimed slots are invisible to the consumer until {@link #commit()}.
      * Never claims past position {@link RingLayout#MAX_POSITION} (2^62), the format's bound.
      *
+     * @param n slots wanted, at least 1
+     * @return slots claimed, from 0 (the ring is full) to {@code n}
      * @throws IllegalArgumentException if {@code n < 1}
      * @throws IllegalStateException    if a previous claim was neither committed nor aborted, the producer is
      *                                  closed, or the position has reached 2^62
@@ -93,6 +95,12 @@ public final class RingProducer implements AutoCloseable {
      * Like {@link #claim(int)}, but idles while the ring is full: calls {@code idle.idle()} between
      * attempts, so it blocks as the idle strategy decides. Returns 0 only if the thread is interrupted
      * (its interrupt status stays set).
+     *
+     * @param n    slots wanted, at least 1
+     * @param idle how to wait while the ring is full
+     * @return slots claimed, at least 1; 0 only if the thread is interrupted
+     * @throws IllegalArgumentException if {@code n < 1}
+     * @throws IllegalStateException    as {@link #claim(int)}
      */
     public int claim(int n, IdleStrategy idle) {
         int count;
@@ -109,6 +117,8 @@ public final class RingProducer implements AutoCloseable {
     /**
      * Absolute offset in {@link #buffer()} of the {@code i}-th record of the current claim, in bytes.
      *
+     * @param i index in the current claim
+     * @return where the record starts in {@link #buffer()}, in bytes
      * @throws IndexOutOfBoundsException if {@code i} is not in {@code [0, claimed)}
      * @throws IllegalStateException     if the producer is closed
      */
@@ -125,6 +135,7 @@ public final class RingProducer implements AutoCloseable {
     /**
      * The ring's buffer (little-endian), for writing claimed records with absolute puts only.
      *
+     * @return the buffer (the same object every call)
      * @throws IllegalStateException if the producer is closed
      */
     public ByteBuffer buffer() {
@@ -187,6 +198,7 @@ public final class RingProducer implements AutoCloseable {
      * Copies one record into the ring and publishes it at once (one release of its slot's word, one of
      * {@code tail}).
      *
+     * @param record exactly {@link #recordSize()} bytes
      * @return false, with the ring unchanged, if the ring is full
      * @throws IllegalArgumentException if {@code record.length} is not the ring's record size
      * @throws IllegalStateException    as {@link #claim(int)} and {@link #commit()}
@@ -204,22 +216,39 @@ public final class RingProducer implements AutoCloseable {
         return true;
     }
 
-    /** The position the next claimed slot will have: the count of records ever committed to this ring. */
+    /**
+     * The position the next claimed slot will have: the count of records ever committed to this ring.
+     * Works after close (it says where the producer stopped).
+     *
+     * @return the producer's position, in records
+     */
     public long position() {
         return position;
     }
 
-    /** Record size of the ring, in bytes. */
+    /**
+     * Record size of the ring.
+     *
+     * @return the record size, in bytes
+     */
     public int recordSize() {
         return recordSize;
     }
 
-    /** Capacity of the ring, in slots. */
+    /**
+     * Capacity of the ring.
+     *
+     * @return the capacity, in slots
+     */
     public int capacity() {
         return capacity;
     }
 
-    /** The ring this producer writes. */
+    /**
+     * The ring this producer writes.
+     *
+     * @return the ring
+     */
     public RingFile ring() {
         return ring;
     }

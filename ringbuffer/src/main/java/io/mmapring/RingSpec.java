@@ -10,7 +10,13 @@ package io.mmapring;
  */
 public record RingSpec(int recordSize, int capacity) {
 
-    /** Checks both values; throws {@link IllegalArgumentException} that names the field and its limit. */
+    /**
+     * Checks both values.
+     *
+     * @param recordSize bytes of one record, 1 to {@link RingLayout#MAX_RECORD_SIZE}
+     * @param capacity   slots, a power of two, small enough that the file fits one mapping
+     * @throws IllegalArgumentException naming the field and its limit
+     */
     public RingSpec {
         if (recordSize < 1 || recordSize > RingLayout.MAX_RECORD_SIZE) {
             throw new IllegalArgumentException(
@@ -27,22 +33,41 @@ public record RingSpec(int recordSize, int capacity) {
         }
     }
 
-    /** Same as the constructor. */
+    /**
+     * Same as the constructor.
+     *
+     * @param recordSize bytes of one record
+     * @param capacity   slots, a power of two
+     * @return the spec
+     * @throws IllegalArgumentException naming the field and its limit
+     */
     public static RingSpec of(int recordSize, int capacity) {
         return new RingSpec(recordSize, capacity);
     }
 
-    /** Bytes from one slot to the next. */
+    /**
+     * Bytes from one slot to the next.
+     *
+     * @return the slot stride, in bytes
+     */
     public int stride() {
         return RingLayout.stride(recordSize);
     }
 
-    /** Offset of the sequence word inside a slot. */
+    /**
+     * Offset of the sequence word inside a slot.
+     *
+     * @return the offset, in bytes
+     */
     public int sequenceOffset() {
         return RingLayout.sequenceOffset(recordSize);
     }
 
-    /** Total length of the ring file (or buffer) in bytes. */
+    /**
+     * Total length of the ring file (or buffer).
+     *
+     * @return the length, in bytes
+     */
     public int fileLength() {
         return (int) RingLayout.fileLength(recordSize, capacity);
     }
