@@ -45,6 +45,11 @@ public final class People {
     private ByteBuffer buffer;
     private int offset;
 
+    /** An unbound flyweight: {@link #wrap} it over a record before use. */
+    public People() {
+        // bound later by wrap
+    }
+
     /** A ring spec for People records. */
     public static RingSpec spec(int capacity) {
         return RingSpec.of(SIZE, capacity);

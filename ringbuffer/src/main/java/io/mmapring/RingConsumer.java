@@ -19,6 +19,11 @@ import static io.mmapring.RingLayout.HEAD_OFFSET;
  *
  * <p>Corruption is never read as messages: a sequence word ahead of the expected value, or a
  * {@code head} that changed under this consumer, stops it with a {@link RingFormatException}.
+ *
+ * <p>Nothing here allocates or blocks, except the {@code poll} that takes an {@link IdleStrategy}. After
+ * {@link #close()} (or {@link RingFile#close()}) every method that reads or releases records throws
+ * {@link IllegalStateException} naming the ring, and {@code head} is never written again. For a close
+ * racing with a call in another thread, see {@link RingFile}.
  */
 public final class RingConsumer implements AutoCloseable {
     private static final VarHandle LONG = RingLayout.LONG;
@@ -39,7 +44,7 @@ public final class RingConsumer implements AutoCloseable {
 
     private long position;
     private int available;
-    private boolean closed;
+    private volatile boolean closed; // set by close() or RingFile.close(), from any thread
 
     RingConsumer(RingFile ring, ByteBuffer buffer, long head) {
         this.ring = ring;
@@ -54,14 +59,22 @@ public final class RingConsumer implements AutoCloseable {
 
     /**
      * Hands up to {@code limit} published records to {@code handler}, in order, then releases them to
-     * the producer with one store of {@code head}. If the handler throws, the records it had
+     * the producer with one release store of {@code head}. If the handler throws, the records it had
      * finished are released and the one it threw on is not.
      *
      * @return how many records were handled; 0 if none is published
+     * @throws IllegalArgumentException if {@code limit < 1}
+     * @throws IllegalStateException    if the consumer is closed (also when it was closed during the handler:
+     *                                  the records handled are then not released, and the next consumer reads
+     *                                  them again)
+     * @throws RingFormatException      if a sequence word or {@code head} shows a corrupted file
      */
     public int poll(RecordHandler handler, int limit) {
         if (closed) {
             throw closed();
+        }
+        if (limit < 1) {
+            throw badLimit(limit);
         }
         final ByteBuffer buffer = this.buffer;
         final long start = position;
@@ -87,7 +100,11 @@ public final class RingConsumer implements AutoCloseable {
         return count;
     }
 
-    /** Like {@link #poll(RecordHandler, int)}, but idles until at least one record arrives. Returns 0 only if interrupted. */
+    /**
+     * Like {@link #poll(RecordHandler, int)}, but idles while nothing is published: calls
+     * {@code idle.idle()} between attempts, so it blocks as the idle strategy decides. Returns 0 only if
+     * the thread is interrupted (its interrupt status stays set).
+     */
     public int poll(RecordHandler handler, int limit, IdleStrategy idle) {
         int count;
         idle.reset();
@@ -102,11 +119,19 @@ public final class RingConsumer implements AutoCloseable {
 
     /**
      * Zero-copy reading: counts the records published from the current position, up to {@code limit},
-     * without consuming them. Read them at {@link #recordOffset(int)}, then {@link #consume(int)}.
+     * without consuming them (one acquire load of each slot's word). Read them at
+     * {@link #recordOffset(int)}, then {@link #consume(int)}.
+     *
+     * @throws IllegalArgumentException if {@code limit < 1}
+     * @throws IllegalStateException    if the consumer is closed
+     * @throws RingFormatException      if a sequence word or {@code head} shows a corrupted file
      */
     public int available(int limit) {
         if (closed) {
             throw closed();
+        }
+        if (limit < 1) {
+            throw badLimit(limit);
         }
         final long start = position;
         int count = 0;
@@ -120,16 +145,34 @@ public final class RingConsumer implements AutoCloseable {
         return count;
     }
 
-    /** Absolute offset in {@link #buffer()} of the {@code i}-th record counted by the last {@link #available(int)}. */
+    /**
+     * Absolute offset in {@link #buffer()}, in bytes, of the {@code i}-th record counted by the last
+     * {@link #available(int)}.
+     *
+     * @throws IndexOutOfBoundsException if {@code i} is not in {@code [0, available)}
+     * @throws IllegalStateException     if the consumer is closed
+     */
     public int recordOffset(int i) {
+        if (closed) {
+            throw closed();
+        }
         if (i < 0 || i >= available) {
             throw new IndexOutOfBoundsException("ring " + name + ": record " + i + " of " + available + " available");
         }
         return slotOffset(position + i);
     }
 
-    /** Releases the first {@code n} records counted by the last {@link #available(int)} to the producer. */
+    /**
+     * Releases the first {@code n} records counted by the last {@link #available(int)} to the producer
+     * (one release store of {@code head}).
+     *
+     * @throws IllegalArgumentException if {@code n} is not in {@code [0, available]}
+     * @throws IllegalStateException    if the consumer is closed: nothing is released
+     */
     public void consume(int n) {
+        if (closed) {
+            throw closed();
+        }
         if (n < 0 || n > available) {
             throw new IllegalArgumentException("ring " + name + ": consume " + n + " of " + available + " available");
         }
@@ -138,8 +181,15 @@ public final class RingConsumer implements AutoCloseable {
         }
     }
 
-    /** The ring's buffer (little-endian), for reading records with absolute gets only. */
+    /**
+     * The ring's buffer (little-endian), for reading records with absolute gets only.
+     *
+     * @throws IllegalStateException if the consumer is closed
+     */
     public ByteBuffer buffer() {
+        if (closed) {
+            throw closed();
+        }
         return buffer;
     }
 
@@ -153,16 +203,30 @@ public final class RingConsumer implements AutoCloseable {
         return ring;
     }
 
-    /** Gives up the consumer role. Records not yet consumed stay for the next consumer. */
+    /**
+     * Gives up the consumer role. Records not yet released stay for the next consumer. Idempotent. Call
+     * it from the consumer's thread: closed from another thread, a call in flight may complete its
+     * release of {@code head} after the role is given back.
+     */
     @Override
     public void close() {
         if (!closed) {
             closed = true;
-            ring.releaseConsumer();
+            ring.releaseConsumer(this);
         }
     }
 
+    /** Called by {@link RingFile#close()}: later calls throw; the role is given back by the ring. */
+    void markClosed() {
+        closed = true;
+    }
+
     private void release(long end) {
+        if (closed) {
+            // closed during the handler: without the role, head is not ours to write
+            throw new IllegalStateException("ring " + name + ": consumer closed during a poll: positions ["
+                + position + ", " + end + ") were handled but not released (the next consumer reads them again)");
+        }
         position = end;
         available = 0;
         // release: every read of the slots below end happens before the producer may reuse them
@@ -202,5 +266,9 @@ public final class RingConsumer implements AutoCloseable {
 
     private IllegalStateException closed() {
         return new IllegalStateException("ring " + name + ": consumer is closed");
+    }
+
+    private IllegalArgumentException badLimit(int limit) {
+        return new IllegalArgumentException("ring " + name + ": limit " + limit + " (must be at least 1)");
     }
 }

@@ -5,13 +5,16 @@ import java.io.InterruptedIOException;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
@@ -19,12 +22,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static io.mmapring.RingLayout.CAPACITY_OFFSET;
 import static io.mmapring.RingLayout.DATA_OFFSET;
 import static io.mmapring.RingLayout.DATA_OFFSET_OFFSET;
-import static io.mmapring.RingLayout.HEAD_OFFSET;
 import static io.mmapring.RingLayout.MAGIC;
 import static io.mmapring.RingLayout.MAGIC_OFFSET;
 import static io.mmapring.RingLayout.RECORD_SIZE_OFFSET;
@@ -39,24 +42,36 @@ import static io.mmapring.RingLayout.VERSION_OFFSET;
  * {@link ByteBuffer}): creates, opens and validates it, hands out the one {@link RingProducer} and the
  * one {@link RingConsumer}, and answers whether each role is held.
  *
- * <p>Roles are OS byte-range locks on the file ({@link RingLayout#PRODUCER_LOCK_OFFSET},
+ * <p><b>Roles</b> are OS byte-range locks on the file ({@link RingLayout#PRODUCER_LOCK_OFFSET},
  * {@link RingLayout#CONSUMER_LOCK_OFFSET}): a second producer or consumer, in this process or another,
  * is refused with an {@link IllegalStateException} naming the file and the role, and the OS drops a
- * role when its process dies. Over a plain buffer the roles are enforced per {@code RingFile} object.
+ * role when its process dies. Every {@code RingFile} of one file in a process shares one channel (a
+ * process-wide registry keyed by the file's device and inode), so opening and closing the file again
+ * anywhere in the process never drops a role held here. Over a plain buffer the roles are enforced per
+ * {@code RingFile} object.
  *
- * <p>Opening never writes to the shared memory. Closing releases the roles and the channel; it writes
- * nothing, so it never disturbs the peer. The JDK 17 API has no deterministic unmap without
- * {@code Unsafe}: the mapping itself is released when the buffer is garbage collected.
+ * <p><b>Opening</b> never writes to the shared memory. A ring that another process is writing flat out
+ * is validated on a consistent snapshot of its counters, so a healthy live ring is never called corrupt.
+ * {@link #openReadOnly(Path)} maps the file read-only, takes no role and needs only read permission.
  *
- * <p>Within one JVM, keep one {@code RingFile} per file and role: POSIX drops all of a process's locks
- * on a file when any of its channels to that file closes (see {@link FileLock}).
+ * <p><b>Closing</b> gives the roles back and writes nothing, so it never disturbs the peer. After
+ * {@link #close()} every method that touches the ring throws {@link IllegalStateException}, and so do the
+ * producer's and consumer's methods. On Java 22 and later the mapping is released at once (it lives in a
+ * shared {@code Arena}); a producer or consumer call racing with {@code close()} in another thread either
+ * completes before the mapping goes or throws {@link IllegalStateException}, never writes after the role
+ * is released and never crashes the JVM. On Java 17-21 the JDK has no deterministic unmap without
+ * {@code Unsafe}: the mapping (and, for a deleted file, its space) is released when the garbage collector
+ * finds it unreachable, and a call that had passed its closed check when {@code close()} ran in another
+ * thread completes its stores just after the role is released; close from the thread that uses the
+ * producer or consumer, or stop that thread first, for the same guarantee there.
  *
- * <p>When one process runs both roles, take the producer and the consumer in the threads that use
- * them: the two objects are small and unpadded, and two allocated back to back by one thread may share
- * a cache line (each thread allocates from its own buffer, so objects made by different threads do not).
+ * <p>Thread-safety: the lifecycle methods (open, roles, {@code close}) are thread-safe; the producer and
+ * consumer are each for one thread at a time. When one process runs both roles, take the producer and
+ * the consumer in the threads that use them: the two objects are small and unpadded, and two allocated
+ * back to back by one thread may share a cache line.
  */
 public final class RingFile implements AutoCloseable {
-    /** How long {@link #open(Path)} waits for a file that is still being created. */
+    /** How long {@link #open(Path)} waits for a file whose creator is still writing its header. */
     public static final Duration DEFAULT_OPEN_TIMEOUT = Duration.ofSeconds(5);
     /** Owner read and write only (0600). */
     public static final Set<PosixFilePermission> DEFAULT_PERMISSIONS =
@@ -64,24 +79,25 @@ public final class RingFile implements AutoCloseable {
 
     private static final VarHandle LONG = RingLayout.LONG;
     private static final int ZERO_CHUNK = 1 << 20;
+    private static final String CREATING = ".creating-";
 
     private final String name;
-    private final FileChannel channel;
+    private final RingChannels channels;   // null over a plain buffer
+    private final RingMapping mapping;     // null over a plain buffer
     private final ByteBuffer buffer;
     private final RingSpec spec;
-    private FileLock producerLock;
-    private FileLock consumerLock;
-    private boolean producerTaken;
-    private boolean consumerTaken;
-    private RingProducer producer;
-    private RingConsumer consumer;
-    private boolean closed;
+    private final boolean readOnly;
+    private volatile boolean closed;
+    private RingProducer producer;         // guarded by this
+    private RingConsumer consumer;         // guarded by this
 
-    private RingFile(String name, FileChannel channel, ByteBuffer buffer, RingSpec spec) {
+    private RingFile(String name, RingChannels channels, RingMapping mapping, ByteBuffer buffer, RingSpec spec, boolean readOnly) {
         this.name = name;
-        this.channel = channel;
+        this.channels = channels;
+        this.mapping = mapping;
         this.buffer = buffer;
         this.spec = spec;
+        this.readOnly = readOnly;
     }
 
     /** Creates a new ring file, mode 0600; fails if the file exists. See {@link #create(Path, RingSpec, Set, boolean)}. */
@@ -90,88 +106,118 @@ public final class RingFile implements AutoCloseable {
     }
 
     /**
-     * Creates a ring file: create-new (or delete and re-create when {@code replace}), full length
-     * written with zeros through the channel so that a full file system fails here with an
-     * {@link IOException} instead of a SIGBUS later, header written, magic release-stored last.
-     * On any failure the half-made file is deleted.
+     * Creates a ring file so that the path is always either absent or a whole ring, even if this process
+     * dies half-way: the ring is made under a temporary name in the same directory
+     * ({@code .<name>.creating-<pid>-<random>}): full length written with zeros through the channel (so a
+     * full file system fails here with an {@link IOException} naming the likely cause, instead of a SIGBUS
+     * later), header written, magic release-stored last; then it is linked to {@code path} (which fails if
+     * {@code path} exists) or, with {@code replace}, renamed over it. Temporary files of creators that
+     * died are removed first. On any failure nothing is left behind.
      *
      * @param permissions POSIX mode of the new file (ignored where the file system has none)
-     * @param replace     delete an existing file first; processes that still map it keep the old one
+     * @param replace     replace an existing file atomically; processes that still map it keep the old one
+     * @throws FileAlreadyExistsException if {@code path} exists and {@code replace} is false
+     * @throws InterruptedIOException     if the thread was interrupted while writing the file
      */
     public static RingFile create(Path path, RingSpec spec, Set<PosixFilePermission> permissions, boolean replace)
         throws IOException {
+        final Path absolute = path.toAbsolutePath();
+        final Path directory = absolute.getParent();
+        final String fileName = absolute.getFileName().toString();
+        removeDeadCreatorsFiles(directory, fileName);
+        final Path temporary = directory.resolve("." + fileName + CREATING + ProcessHandle.current().pid() + "-"
+            + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE));
         final boolean posix = path.getFileSystem().supportedFileAttributeViews().contains("posix");
-        if (replace) {
-            Files.deleteIfExists(path);
-        }
         final FileAttribute<?>[] attributes = posix
             ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)}
             : new FileAttribute<?>[0];
-        final FileChannel channel;
-        try {
-            channel = FileChannel.open(path, EnumSet.of(StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.READ, StandardOpenOption.WRITE), attributes);
-        } catch (FileAlreadyExistsException e) {
-            throw new FileAlreadyExistsException(path.toString(), null,
-                "ring file already exists (create with replace=true to overwrite it)");
-        }
+        final FileChannel channel = FileChannel.open(temporary, EnumSet.of(StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.READ, StandardOpenOption.WRITE), attributes);
+        RingChannels channels = null;
+        RingMapping mapping = null;
         try {
             if (posix) {
-                Files.setPosixFilePermissions(path, permissions); // the umask may have cleared bits asked for
+                Files.setPosixFilePermissions(temporary, permissions); // the umask may have cleared bits asked for
             }
             final int length = spec.fileLength();
-            allocate(path, channel, length);
-            final ByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, length).order(ByteOrder.LITTLE_ENDIAN);
-            writeHeader(map, spec);
-            return new RingFile(path.toString(), channel, map, spec);
+            allocate(path, directory, channel, length);
+            channels = RingChannels.adopt(temporary, channel);
+            mapping = map(path.toString(), channels, false, length);
+            final ByteBuffer buffer = mapping.buffer().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            writeHeader(buffer, spec);
+            publish(temporary, path, replace);
+            return new RingFile(path.toString(), channels, mapping, buffer, spec, false);
         } catch (IOException | RuntimeException | Error e) {
-            closeQuietly(channel);
+            if (mapping != null) {
+                mapping.close();
+            }
             try {
-                Files.deleteIfExists(path);
+                if (channels != null) {
+                    channels.release();
+                } else {
+                    channel.close();
+                }
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
+            }
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            if (e instanceof ClosedByInterruptException) {
+                final InterruptedIOException interrupted = new InterruptedIOException("ring " + path + ": interrupted while creating it");
+                interrupted.initCause(e);
+                throw interrupted;
             }
             throw e;
         }
     }
 
-    /** Opens an existing ring file, waiting up to {@link #DEFAULT_OPEN_TIMEOUT} for its creator to finish. */
+    /** Opens an existing ring file for a producer or consumer, waiting up to {@link #DEFAULT_OPEN_TIMEOUT}. */
     public static RingFile open(Path path) throws IOException {
         return open(path, DEFAULT_OPEN_TIMEOUT);
     }
 
     /**
-     * Opens an existing ring file and validates all of it: magic, version, record size, stride,
-     * sequence offset, capacity, data offset, file length, and the position invariants
-     * ({@code head <= producer position <= head + capacity}). Waits, at most {@code timeout}, while
-     * the file is shorter than the header or its magic is still zero (a creator is still at work).
-     * Writes nothing.
+     * Opens an existing ring file (read and write) and validates all of it: magic, version, record size,
+     * stride, sequence offset, capacity, data offset, file length, and the position invariants on a
+     * consistent snapshot ({@code docs/FORMAT.md}, sections 5 and 7). Waits, at most {@code timeout}, while
+     * the file is shorter than the header or its magic is still zero (a creator of an older version still at
+     * work: this library's creators never show a half-made file). Writes nothing.
      *
-     * @throws java.nio.file.NoSuchFileException if the file does not exist
-     * @throws RingFormatException              if the file is not a valid ring (the message names the field)
+     * @throws java.nio.file.NoSuchFileException   if the file does not exist
+     * @throws java.nio.file.AccessDeniedException if this user may not read and write it (see {@link #openReadOnly})
+     * @throws RingFormatException                 if the file is not a valid ring (the message names the field)
+     * @throws InterruptedIOException              if the thread is interrupted while waiting
      */
     public static RingFile open(Path path, Duration timeout) throws IOException {
-        final String name = path.toString();
-        final FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        try {
-            final ByteBuffer header = awaitHeader(name, channel, timeout);
-            final RingSpec spec = readSpec(name, header, channel.size());
-            final ByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, spec.fileLength())
-                .order(ByteOrder.LITTLE_ENDIAN);
-            if ((long) LONG.getAcquire(map, MAGIC_OFFSET) != MAGIC || !spec.equals(readSpec(name, map, channel.size()))) {
-                throw new RingFormatException("ring " + name + ": header changed while it was being opened");
-            }
-            checkPositions(name, map, spec);
-            return new RingFile(name, channel, map, spec);
-        } catch (IOException | RuntimeException | Error e) {
-            closeQuietly(channel);
-            throw e;
-        }
+        return open(path, timeout, false);
+    }
+
+    /** Opens an existing ring file read-only, waiting up to {@link #DEFAULT_OPEN_TIMEOUT}. See {@link #openReadOnly(Path, Duration)}. */
+    public static RingFile openReadOnly(Path path) throws IOException {
+        return openReadOnly(path, DEFAULT_OPEN_TIMEOUT);
+    }
+
+    /**
+     * Opens an existing ring file for inspection: validates it as {@link #open(Path, Duration)} does, maps
+     * it read-only, takes no role and writes nothing, so it works for a user with read permission only and
+     * on a read-only mount. {@link #producer()} and {@link #consumer()} throw. {@link #isProducerAlive()}
+     * and {@link #isConsumerAlive()} work (see there for what they can tell).
+     *
+     * @throws java.nio.file.AccessDeniedException if this user may not read the file
+     * @throws RingFormatException                 if the file is not a valid ring
+     */
+    public static RingFile openReadOnly(Path path, Duration timeout) throws IOException {
+        return open(path, timeout, true);
     }
 
     /**
      * Lays a new, empty ring over a direct buffer (zeroing the first {@code spec.fileLength()} bytes)
      * and returns it. The same code path as a mapped file, for in-process use and for tests.
+     *
+     * @throws IllegalArgumentException if the buffer is not direct, too short or not 8-byte aligned
      */
     public static RingFile format(ByteBuffer buffer, RingSpec spec) {
         final ByteBuffer view = view(buffer, spec.fileLength());
@@ -179,10 +225,15 @@ public final class RingFile implements AutoCloseable {
             view.putLong(i, 0L);
         }
         writeHeader(view, spec);
-        return new RingFile(nameOf(buffer), null, view, spec);
+        return new RingFile(nameOf(buffer), null, null, view, spec, false);
     }
 
-    /** Validates a ring already laid over a direct buffer (by {@link #format} or a peer) and returns it. */
+    /**
+     * Validates a ring already laid over a direct buffer (by {@link #format} or a peer) and returns it.
+     *
+     * @throws RingFormatException      if the bytes are not a valid ring
+     * @throws IllegalArgumentException if the buffer is not direct or not 8-byte aligned
+     */
     public static RingFile wrap(ByteBuffer buffer) {
         final String name = nameOf(buffer);
         if (buffer.capacity() < DATA_OFFSET) {
@@ -190,16 +241,15 @@ public final class RingFile implements AutoCloseable {
                 + " bytes is shorter than the header (" + DATA_OFFSET + " bytes)");
         }
         final ByteBuffer header = view(buffer, DATA_OFFSET);
-        final long magic = (long) LONG.getAcquire(header, MAGIC_OFFSET);
-        checkMagic(name, magic);
-        final RingSpec spec = readSpec(name, header, -1);
+        RingValidation.checkMagic(name, (long) LONG.getAcquire(header, MAGIC_OFFSET));
+        final RingSpec spec = RingValidation.readSpec(name, header, -1);
         if (buffer.capacity() < spec.fileLength()) {
             throw new RingFormatException("ring " + name + ": buffer of " + buffer.capacity()
                 + " bytes is shorter than the ring (" + spec.fileLength() + " bytes)");
         }
         final ByteBuffer view = view(buffer, spec.fileLength());
-        checkPositions(name, view, spec);
-        return new RingFile(name, null, view, spec);
+        RingValidation.checkPositions(name, RingValidation.snapshot(view, spec), spec.capacity());
+        return new RingFile(name, null, null, view, spec, false);
     }
 
     /** The path of the file, or a name for a buffer: used in every error message. */
@@ -212,158 +262,231 @@ public final class RingFile implements AutoCloseable {
         return spec;
     }
 
-    /** The consumer's position as last released (an acquire load of the header's {@code head}). */
-    public long head() {
-        return (long) LONG.getAcquire(buffer, HEAD_OFFSET);
+    /** Whether this ring was opened with {@link #openReadOnly}. */
+    public boolean isReadOnly() {
+        return readOnly;
     }
 
-    /** The header's {@code tail} (an acquire load); may lag {@link #producerPosition()} after a producer crash. */
+    /**
+     * The consumer's position as last released: an acquire load of the header's {@code head}, in records.
+     *
+     * @throws IllegalStateException if this ring is closed
+     */
+    public long head() {
+        checkOpen();
+        return (long) LONG.getAcquire(buffer, RingLayout.HEAD_OFFSET);
+    }
+
+    /**
+     * The header's {@code tail} (an acquire load), in records: the producer's position as of its last
+     * finished commit. It lags {@link #producerPosition()} during a commit and after a producer crash.
+     *
+     * @throws IllegalStateException if this ring is closed
+     */
     public long tail() {
+        checkOpen();
         return (long) LONG.getAcquire(buffer, TAIL_OFFSET);
     }
 
     /**
-     * The producer's true position: the header's {@code tail}, moved forward over the slots whose
-     * sequence words say they are published (a producer that died between its two release stores).
+     * The producer's true position, in records: the header's {@code tail}, moved forward over the slots
+     * whose sequence words say they are published, from a consistent snapshot (see {@link #backlog()}).
+     *
+     * @throws RingFormatException   if the snapshot breaks the position invariants (a corrupted file)
+     * @throws IllegalStateException if this ring is closed
      */
     public long producerPosition() {
-        return scanProducerPosition(buffer, spec, tail());
-    }
-
-    /** Messages published and not yet consumed, from one look at the counters. */
-    public long backlog() {
-        final long head = head();
-        return Math.max(0, producerPosition() - head);
+        return snapshot().position();
     }
 
     /**
-     * Takes the producer role and returns the producer, positioned at {@link #producerPosition()}.
+     * Records published and not yet consumed, from one consistent snapshot of {@code head}, {@code tail}
+     * and the slots after {@code tail} (retried, bounded, while a live producer moves under the look):
+     * between 0 and the capacity.
      *
-     * @throws IllegalStateException if another producer holds the role, in this process or another
+     * @throws RingFormatException   if the snapshot breaks the position invariants (a corrupted file)
+     * @throws IllegalStateException if this ring is closed
+     */
+    public long backlog() {
+        return snapshot().backlog();
+    }
+
+    /**
+     * Takes the producer role and returns the producer, positioned at {@link #producerPosition()}. Before
+     * returning it checks that every record in {@code [head, position)} is published, and repairs a
+     * {@code tail} that a crashed producer left behind (a release store). Blocks at most about 0.1 s while
+     * another process's liveness probe holds the role's lock for a moment.
+     *
+     * @throws IllegalStateException  if another producer holds the role (in this process or another), or this
+     *                                ring is read-only or closed
+     * @throws RingFormatException    if the counters or the slots break the format's invariants
+     * @throws InterruptedIOException if the thread is interrupted while waiting for a probe to let go
      */
     public synchronized RingProducer producer() throws IOException {
         checkOpen();
-        if (channel == null) {
-            if (producerTaken) {
-                throw new IllegalStateException("ring " + name + ": the producer role is already taken");
-            }
-            producerTaken = true;
-        } else {
-            producerLock = takeRole(RingLayout.PRODUCER_LOCK_OFFSET, "producer");
+        checkWritable(RingChannels.Role.PRODUCER);
+        if (producer != null) {
+            throw new IllegalStateException("ring " + name + ": the producer role is already held in this process");
+        }
+        if (channels != null) {
+            channels.take(RingChannels.Role.PRODUCER, this, name);
         }
         try {
-            final long head = head();
-            final long position = producerPosition();
-            if (head < 0 || head > position || position - head > spec.capacity() // head < 0 first: no overflow below
-                || position > RingLayout.MAX_POSITION) {
-                throw new RingFormatException("ring " + name + ": producer position " + position
-                    + " is outside [head " + head + ", head + capacity " + spec.capacity() + "]");
+            // the role is ours: nobody else moves tail or publishes, so the snapshot's position is final
+            final RingValidation.Snapshot snapshot = snapshot();
+            if (snapshot.headBefore() > snapshot.position()) {
+                throw new RingFormatException("ring " + name + ": head " + snapshot.headBefore()
+                    + " is ahead of the producer position " + snapshot.position());
             }
-            if (tail() != position) {
-                LONG.setRelease(buffer, TAIL_OFFSET, position); // repair the tail a crashed producer left behind
+            RingValidation.checkPublished(name, buffer, spec, snapshot.head(), snapshot.position());
+            if (snapshot.tail() != snapshot.position()) {
+                // release: a repaired tail says no more than the slot words already released
+                LONG.setRelease(buffer, TAIL_OFFSET, snapshot.position());
             }
-            producer = new RingProducer(this, duplicate(), position, head);
+            producer = new RingProducer(this, duplicate(), snapshot.position(), snapshot.head());
             return producer;
         } catch (RuntimeException e) {
-            releaseProducer();
+            giveBack(RingChannels.Role.PRODUCER);
             throw e;
         }
     }
 
     /**
      * Takes the consumer role and returns the consumer, positioned at {@link #head()}: a consumer
-     * restarted after a crash re-reads the batch it had not released.
+     * restarted after a crash re-reads the batch it had not released. Before returning it checks that
+     * every record in {@code [head, producer position)} is published.
      *
-     * @throws IllegalStateException if another consumer holds the role, in this process or another
-     * @throws RingFormatException   if {@code head} is outside {@code [0, producerPosition()]} (a corrupted file)
+     * @throws IllegalStateException  if another consumer holds the role (in this process or another), or this
+     *                                ring is read-only or closed
+     * @throws RingFormatException    if the counters or the slots break the format's invariants
+     * @throws InterruptedIOException if the thread is interrupted while waiting for a probe to let go
      */
     public synchronized RingConsumer consumer() throws IOException {
         checkOpen();
-        if (channel == null) {
-            if (consumerTaken) {
-                throw new IllegalStateException("ring " + name + ": the consumer role is already taken");
-            }
-            consumerTaken = true;
-        } else {
-            consumerLock = takeRole(RingLayout.CONSUMER_LOCK_OFFSET, "consumer");
+        checkWritable(RingChannels.Role.CONSUMER);
+        if (consumer != null) {
+            throw new IllegalStateException("ring " + name + ": the consumer role is already held in this process");
+        }
+        if (channels != null) {
+            channels.take(RingChannels.Role.CONSUMER, this, name);
         }
         try {
-            // head is only written by the consumer role, now ours: it must still lie in [0, producer position]
-            final long head = head();
-            final long position = producerPosition();
-            if (head < 0 || head > position || position > RingLayout.MAX_POSITION) {
-                throw new RingFormatException("ring " + name + ": head " + head + " is outside [0, producer position "
-                    + position + "]");
-            }
-            consumer = new RingConsumer(this, duplicate(), head);
+            // the role is ours: head stands still, so [head, P) stays published while we check it
+            final RingValidation.Snapshot snapshot = snapshot();
+            RingValidation.checkPublished(name, buffer, spec, snapshot.head(), snapshot.position());
+            consumer = new RingConsumer(this, duplicate(), snapshot.head());
             return consumer;
         } catch (RuntimeException e) {
-            releaseConsumer();
+            giveBack(RingChannels.Role.CONSUMER);
             throw e;
         }
     }
 
-    /** Whether some producer, in any process, holds the role now (from the OS lock: no clock, no heartbeat). */
-    public synchronized boolean isProducerAlive() throws IOException {
-        return producerTaken || producerLock != null || isLockedElsewhere(RingLayout.PRODUCER_LOCK_OFFSET);
+    /**
+     * Whether some producer, in any process, holds the role now. From the OS lock: no clock, no heartbeat.
+     * For another process Java can only ask by taking a shared lock on the role's byte for a moment (it
+     * has no {@code F_GETLK}); role takes, in Java and in C, retry past such a probe. It cannot tell which
+     * process holds the role. Works on a read-only ring.
+     *
+     * @throws IllegalStateException if this ring is closed
+     */
+    public boolean isProducerAlive() throws IOException {
+        return isHeld(RingChannels.Role.PRODUCER);
     }
 
-    /** Whether some consumer, in any process, holds the role now (from the OS lock: no clock, no heartbeat). */
-    public synchronized boolean isConsumerAlive() throws IOException {
-        return consumerTaken || consumerLock != null || isLockedElsewhere(RingLayout.CONSUMER_LOCK_OFFSET);
+    /** Whether some consumer, in any process, holds the role now; as {@link #isProducerAlive()}. */
+    public boolean isConsumerAlive() throws IOException {
+        return isHeld(RingChannels.Role.CONSUMER);
     }
 
-    /** Flushes the mapping to the storage device (a no-op for a buffer or a tmpfs file). */
+    /** Flushes the mapping to the storage device ({@code msync}; nothing to do for a buffer or a tmpfs file). */
     public void force() {
-        if (buffer instanceof MappedByteBuffer) {
-            ((MappedByteBuffer) buffer).force();
+        checkOpen();
+        if (mapping != null) {
+            mapping.force();
         }
     }
 
     /**
-     * Closes the producer and consumer taken from this ring, releases their roles and the channel.
-     * Writes nothing: unconsumed messages stay for the next consumer.
+     * Closes the producer and consumer taken from this ring, releases the mapping (at once on Java 22+;
+     * at GC before), gives back the roles and, with the last {@code RingFile} of the file in this process,
+     * the channel. Writes nothing: unconsumed messages stay for the next consumer. Idempotent; may be
+     * called from any thread (see the class comment for a call racing with it).
      */
     @Override
-    public synchronized void close() throws IOException {
-        if (closed) {
-            return;
+    public void close() throws IOException {
+        final RingProducer producer;
+        final RingConsumer consumer;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            producer = this.producer;
+            consumer = this.consumer;
         }
-        closed = true;
         if (producer != null) {
-            producer.close();
+            producer.markClosed();
         }
         if (consumer != null) {
-            consumer.close();
+            consumer.markClosed();
         }
-        if (channel != null) {
-            channel.close();
+        if (mapping != null) {
+            mapping.close(); // first: on Java 22+ a racing access now throws instead of writing without the role
+        }
+        synchronized (this) {
+            this.producer = null;
+            this.consumer = null;
+            if (channels != null) {
+                channels.release(RingChannels.Role.PRODUCER, this);
+                channels.release(RingChannels.Role.CONSUMER, this);
+            }
+        }
+        if (channels != null) {
+            channels.release();
         }
     }
 
-    synchronized void releaseProducer() {
-        producer = null;
-        producerTaken = false;
-        producerLock = releaseLock(producerLock);
-    }
-
-    synchronized void releaseConsumer() {
-        consumer = null;
-        consumerTaken = false;
-        consumerLock = releaseLock(consumerLock);
-    }
-
-    static long scanProducerPosition(ByteBuffer buffer, RingSpec spec, long tail) {
-        final int mask = spec.capacity() - 1;
-        final int stride = spec.stride();
-        final int sequenceOffset = spec.sequenceOffset();
-        long position = tail;
-        // a slot is published when its word holds position + 1 (acquire: pairs with the producer's release)
-        while (position - tail < spec.capacity()
-            && (long) LONG.getAcquire(buffer, DATA_OFFSET + (int) (position & mask) * stride + sequenceOffset) == position + 1) {
-            position++;
+    /** Called by {@link RingProducer#close()}: gives the producer role back. */
+    synchronized void releaseProducer(RingProducer closing) {
+        if (producer == closing) {
+            giveBack(RingChannels.Role.PRODUCER);
         }
-        return position;
+    }
+
+    /** Called by {@link RingConsumer#close()}: gives the consumer role back. */
+    synchronized void releaseConsumer(RingConsumer closing) {
+        if (consumer == closing) {
+            giveBack(RingChannels.Role.CONSUMER);
+        }
+    }
+
+    private void giveBack(RingChannels.Role role) {
+        if (role == RingChannels.Role.PRODUCER) {
+            producer = null;
+        } else {
+            consumer = null;
+        }
+        if (channels != null) {
+            channels.release(role, this);
+        }
+    }
+
+    private boolean isHeld(RingChannels.Role role) throws IOException {
+        checkOpen();
+        if (channels == null) {
+            synchronized (this) {
+                return (role == RingChannels.Role.PRODUCER ? producer : consumer) != null;
+            }
+        }
+        return channels.isHeld(role);
+    }
+
+    private RingValidation.Snapshot snapshot() {
+        checkOpen();
+        final RingValidation.Snapshot snapshot = RingValidation.snapshot(buffer, spec);
+        RingValidation.checkPositions(name, snapshot, spec.capacity());
+        return snapshot;
     }
 
     private ByteBuffer duplicate() {
@@ -376,54 +499,198 @@ public final class RingFile implements AutoCloseable {
         }
     }
 
-    private FileLock takeRole(long offset, String role) throws IOException {
-        final FileLock lock;
+    private void checkWritable(RingChannels.Role role) {
+        if (readOnly) {
+            throw new IllegalStateException("ring " + name + ": opened read-only: it cannot take the " + role.label + " role");
+        }
+    }
+
+    private static RingFile open(Path path, Duration timeout, boolean readOnly) throws IOException {
+        final String name = path.toString();
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedIOException("ring " + name + ": interrupted before opening");
+        }
+        final RingChannels channels = RingChannels.open(path, !readOnly);
+        RingMapping mapping = null;
         try {
-            lock = channel.tryLock(offset, 1, false);
-        } catch (OverlappingFileLockException e) {
-            throw new IllegalStateException("ring " + name + ": the " + role + " role is already held in this process");
-        }
-        if (lock == null) {
-            throw new IllegalStateException("ring " + name + ": the " + role + " role is held by another process");
-        }
-        return lock;
-    }
-
-    private boolean isLockedElsewhere(long offset) throws IOException {
-        if (channel == null || closed) {
-            return false;
-        }
-        try (FileLock probe = channel.tryLock(offset, 1, true)) {
-            return probe == null;
-        } catch (OverlappingFileLockException e) {
-            return true; // held through another channel of this JVM
-        }
-    }
-
-    private static FileLock releaseLock(FileLock lock) {
-        if (lock != null && lock.isValid()) {
-            try {
-                lock.release();
-            } catch (IOException ignored) {
-                // the channel is closing or closed: the OS has dropped the lock already
+            final long length = awaitHeader(name, channels, timeout);
+            mapping = map(name, channels, readOnly, length);
+            final ByteBuffer mapped = readOnly ? mapping.buffer().asReadOnlyBuffer() : mapping.buffer().duplicate();
+            final ByteBuffer buffer = mapped.order(ByteOrder.LITTLE_ENDIAN);
+            // acquire: pairs with the creator's release of the magic; every header field below is visible
+            RingValidation.checkMagic(name, (long) LONG.getAcquire(buffer, MAGIC_OFFSET));
+            final RingSpec spec = RingValidation.readSpec(name, buffer, length);
+            RingValidation.checkPositions(name, RingValidation.snapshot(buffer, spec), spec.capacity());
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException("ring " + name + ": interrupted while opening");
             }
+            return new RingFile(name, channels, mapping, buffer, spec, readOnly);
+        } catch (IOException | RuntimeException | Error e) {
+            if (mapping != null) {
+                mapping.close();
+            }
+            try {
+                channels.release();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
-        return null;
     }
 
-    private static void allocate(Path path, FileChannel channel, int length) throws IOException {
-        final ByteBuffer zeros = ByteBuffer.allocateDirect(Math.min(length, ZERO_CHUNK));
-        long position = 0;
-        try {
-            while (position < length) {
-                zeros.clear().limit((int) Math.min(zeros.capacity(), length - position));
-                while (zeros.hasRemaining()) {
-                    position += channel.write(zeros, position);
+    /**
+     * Waits, at most {@code timeout}, until the file is at least a header long and its magic is not 0;
+     * returns its length. Reads through the channel (not a mapping, so that waiting costs no mappings).
+     */
+    private static long awaitHeader(String name, RingChannels channels, Duration timeout) throws IOException {
+        final ByteBuffer magic = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            final long size = channels.size();
+            if (size > RingLayout.MAX_FILE_LENGTH) {
+                throw new RingFormatException("ring " + name + ": file length " + size + " exceeds the largest ring ("
+                    + RingLayout.MAX_FILE_LENGTH + " bytes): not a ring file");
+            }
+            if (size >= DATA_OFFSET) {
+                magic.clear();
+                channels.read(magic, MAGIC_OFFSET);
+                final long value = magic.getLong(0);
+                if (value != 0) {
+                    RingValidation.checkMagic(name, value);
+                    return channels.size(); // a creator sets the length before the magic
                 }
             }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new RingFormatException("ring " + name + (size < DATA_OFFSET
+                    ? ": file length " + size + " is shorter than the header (" + DATA_OFFSET + " bytes)"
+                    : ": magic is still 0")
+                    + " after waiting " + timeout.toMillis() + " ms: not a complete ring file (its creator probably died"
+                    + " while creating it); delete it, or create the ring again with replace");
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("ring " + name + ": interrupted while waiting for its header");
+            }
+        }
+    }
+
+    private static RingMapping map(String name, RingChannels channels, boolean readOnly, long length) throws IOException {
+        try {
+            return channels.map(readOnly, length);
         } catch (IOException e) {
-            throw new IOException("ring " + path + ": cannot allocate " + length + " bytes (stopped at byte "
-                + position + "): " + e.getMessage(), e);
+            if (!String.valueOf(e.getMessage()).contains("Map failed")) {
+                throw e;
+            }
+            throw new IOException("ring " + name + ": cannot map its " + length + " bytes (" + e.getMessage() + "). Likely causes:"
+                + " this process's mappings reached vm.max_map_count (" + maxMapCount() + ")"
+                + (RingMapping.UNMAPS_ON_CLOSE ? "" : ", which on Java 17-21 counts the mappings of closed rings until a"
+                    + " garbage collection (close and reuse rings, or run on Java 22+, where close() unmaps at once)")
+                + "; or its address space is limited (ulimit -v)", e);
+        }
+    }
+
+    private static String maxMapCount() {
+        try {
+            return Files.readString(Path.of("/proc/sys/vm/max_map_count")).trim();
+        } catch (IOException | RuntimeException e) {
+            return "unknown here";
+        }
+    }
+
+    /** Writes zeros over the whole length, so the file system allocates every page now; retries once after a GC hint. */
+    private static void allocate(Path path, Path directory, FileChannel channel, int length) throws IOException {
+        try {
+            writeZeros(channel, length);
+        } catch (ClosedByInterruptException e) {
+            throw e;
+        } catch (IOException first) {
+            if (!RingMapping.UNMAPS_ON_CLOSE) {
+                // Java 17-21: deleted rings keep their space while their mappings wait for a GC; ask for one
+                System.gc();
+                try {
+                    TimeUnit.MILLISECONDS.sleep(100);
+                    writeZeros(channel, length);
+                    return;
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                } catch (IOException again) {
+                    first.addSuppressed(again);
+                }
+            }
+            throw new IOException("ring " + path + ": cannot allocate " + length + " bytes (" + first.getMessage() + ")"
+                + freeSpace(directory) + ". Likely causes: the file system is too small for the ring (a container's"
+                + " /dev/shm is often 64 MiB: see --shm-size)"
+                + (RingMapping.UNMAPS_ON_CLOSE ? "" : "; on Java 17-21 the space of deleted rings stays in use until their"
+                    + " mappings are garbage collected (close and reuse rings, or run on Java 22+, where close() unmaps at once)"),
+                first);
+        }
+    }
+
+    private static void writeZeros(FileChannel channel, int length) throws IOException {
+        final ByteBuffer zeros = ByteBuffer.allocateDirect(Math.min(length, ZERO_CHUNK));
+        long position = 0;
+        while (position < length) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), length - position));
+            while (zeros.hasRemaining()) {
+                position += channel.write(zeros, position);
+            }
+        }
+    }
+
+    private static String freeSpace(Path directory) {
+        try {
+            final FileStore store = Files.getFileStore(directory);
+            return "; its file system has " + store.getUsableSpace() + " of " + store.getTotalSpace() + " bytes free";
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** Makes the finished temporary file visible at {@code path}: a hard link (fails if the path exists), or a rename over it. */
+    private static void publish(Path temporary, Path path, boolean replace) throws IOException {
+        if (replace) {
+            Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return;
+        }
+        try {
+            Files.createLink(path, temporary);
+        } catch (FileAlreadyExistsException e) {
+            throw new FileAlreadyExistsException(path.toString(), null,
+                "ring file already exists (create with replace=true to overwrite it)");
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            if (e instanceof FileAlreadyExistsException) {
+                throw e;
+            }
+            // no hard links here: a rename that refuses an existing target (checked, then renamed: not atomic)
+            Files.move(temporary, path);
+            return;
+        }
+        Files.delete(temporary);
+    }
+
+    /** Deletes {@code .<name>.creating-<pid>-*} files whose creating process no longer exists. Never opens them. */
+    private static void removeDeadCreatorsFiles(Path directory, String fileName) {
+        final String prefix = "." + fileName + CREATING;
+        final long self = ProcessHandle.current().pid();
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(directory,
+            entry -> entry.getFileName().toString().startsWith(prefix))) {
+            for (Path leftover : leftovers) {
+                final String rest = leftover.getFileName().toString().substring(prefix.length());
+                final int dash = rest.indexOf('-');
+                final long pid;
+                try {
+                    pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
+                } catch (NumberFormatException e) {
+                    continue; // not one of ours
+                }
+                if (pid != self && ProcessHandle.of(pid).isEmpty()) {
+                    Files.deleteIfExists(leftover);
+                }
+            }
+        } catch (IOException | DirectoryIteratorException | SecurityException e) {
+            // best effort: a leftover is never mistaken for a ring, it only takes space
         }
     }
 
@@ -436,124 +703,6 @@ public final class RingFile implements AutoCloseable {
         buffer.putLong(DATA_OFFSET_OFFSET, DATA_OFFSET);
         // release, last: an opener that acquires the magic sees every field above
         LONG.setRelease(buffer, MAGIC_OFFSET, MAGIC);
-    }
-
-    private static ByteBuffer awaitHeader(String name, FileChannel channel, Duration timeout) throws IOException {
-        final ByteBuffer header = ByteBuffer.allocate(DATA_OFFSET).order(ByteOrder.LITTLE_ENDIAN);
-        final long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            final long size = channel.size();
-            if (size >= DATA_OFFSET) {
-                header.clear();
-                while (header.hasRemaining() && channel.read(header, header.position()) >= 0) {
-                    // read the whole header
-                }
-                final long magic = header.getLong(MAGIC_OFFSET);
-                if (magic != 0) {
-                    checkMagic(name, magic);
-                    return header;
-                }
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                throw new RingFormatException("ring " + name + (size < DATA_OFFSET
-                    ? ": file length " + size + " is shorter than the header (" + DATA_OFFSET + " bytes)"
-                    : ": magic is still 0 (header not initialised)")
-                    + " after waiting " + timeout.toMillis() + " ms");
-            }
-            try {
-                TimeUnit.MILLISECONDS.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("ring " + name + ": interrupted while waiting for the header");
-            }
-        }
-    }
-
-    private static void checkMagic(String name, long magic) {
-        if (magic != MAGIC) {
-            throw new RingFormatException("ring " + name + ": magic 0x" + Long.toHexString(magic)
-                + " is not MMAPRING (0x" + Long.toHexString(MAGIC) + "): not a ring file");
-        }
-    }
-
-    /** Reads and checks every immutable header field; {@code fileLength < 0} skips the length check. */
-    private static RingSpec readSpec(String name, ByteBuffer header, long fileLength) {
-        final String ring = "ring " + name + ": ";
-        final int version = header.getInt(VERSION_OFFSET);
-        if (version != VERSION) {
-            throw new RingFormatException(ring + "version " + version + " is not supported (this library reads " + VERSION + ")");
-        }
-        final int recordSize = header.getInt(RECORD_SIZE_OFFSET);
-        if (recordSize < 1 || recordSize > RingLayout.MAX_RECORD_SIZE) {
-            throw new RingFormatException(ring + "record size " + recordSize + " is outside [1, " + RingLayout.MAX_RECORD_SIZE + "]");
-        }
-        final int stride = header.getInt(STRIDE_OFFSET);
-        if (stride != RingLayout.stride(recordSize)) {
-            throw new RingFormatException(ring + "slot stride " + stride + " does not match record size "
-                + recordSize + " (expected " + RingLayout.stride(recordSize) + ")");
-        }
-        final int sequenceOffset = header.getInt(SEQUENCE_OFFSET_OFFSET);
-        if (sequenceOffset != RingLayout.sequenceOffset(recordSize)) {
-            throw new RingFormatException(ring + "sequence offset " + sequenceOffset + " does not match record size "
-                + recordSize + " (expected " + RingLayout.sequenceOffset(recordSize) + ")");
-        }
-        final long capacity = header.getLong(CAPACITY_OFFSET);
-        if (capacity < 1 || Long.bitCount(capacity) != 1 || capacity > RingLayout.MAX_CAPACITY) {
-            throw new RingFormatException(ring + "capacity " + capacity + " is not a power of two in [1, "
-                + RingLayout.MAX_CAPACITY + "]");
-        }
-        final long dataOffset = header.getLong(DATA_OFFSET_OFFSET);
-        if (dataOffset != DATA_OFFSET) {
-            throw new RingFormatException(ring + "data offset " + dataOffset + " is not " + DATA_OFFSET);
-        }
-        final long expected = RingLayout.fileLength(recordSize, capacity);
-        if (expected > RingLayout.MAX_FILE_LENGTH) {
-            throw new RingFormatException(ring + "ring length " + expected + " (capacity " + capacity + " x stride "
-                + stride + ") exceeds " + RingLayout.MAX_FILE_LENGTH);
-        }
-        if (fileLength >= 0 && fileLength != expected) {
-            throw new RingFormatException(ring + "file length " + fileLength + " does not match the header ("
-                + DATA_OFFSET + " + capacity " + capacity + " x stride " + stride + " = " + expected + ")");
-        }
-        return new RingSpec(recordSize, (int) capacity);
-    }
-
-    /**
-     * The invariants every opener checks. Reads head, then tail, then head again, so that a live
-     * producer and consumer never make a valid ring look corrupt.
-     */
-    private static void checkPositions(String name, ByteBuffer buffer, RingSpec spec) {
-        final String ring = "ring " + name + ": ";
-        final long headBefore = (long) LONG.getAcquire(buffer, HEAD_OFFSET);
-        final long tail = (long) LONG.getAcquire(buffer, TAIL_OFFSET);
-        if (headBefore < 0) {
-            throw new RingFormatException(ring + "head " + headBefore + " is negative");
-        }
-        if (tail < 0) {
-            throw new RingFormatException(ring + "tail " + tail + " is negative");
-        }
-        if (headBefore > RingLayout.MAX_POSITION || tail > RingLayout.MAX_POSITION) {
-            throw new RingFormatException(ring + "head " + headBefore + " or tail " + tail + " is beyond 2^62 ("
-                + RingLayout.MAX_POSITION + "), which no real stream reaches");
-        }
-        final long position = scanProducerPosition(buffer, spec, tail);
-        final long headAfter = (long) LONG.getAcquire(buffer, HEAD_OFFSET);
-        if (headAfter < headBefore) {
-            throw new RingFormatException(ring + "head went back from " + headBefore + " to " + headAfter);
-        }
-        if (tail - headAfter > spec.capacity()) {
-            throw new RingFormatException(ring + "tail " + tail + " is more than capacity " + spec.capacity()
-                + " ahead of head " + headAfter);
-        }
-        if (position - headAfter > spec.capacity()) {
-            // the published slots after tail count too: the true position must also lie in [head, head + capacity]
-            throw new RingFormatException(ring + "producer position " + position + " (tail " + tail
-                + " and the published slots after it) is more than capacity " + spec.capacity() + " ahead of head " + headAfter);
-        }
-        if (headBefore > position) {
-            throw new RingFormatException(ring + "head " + headBefore + " is ahead of the producer position "
-                + position + " (tail " + tail + ")");
-        }
     }
 
     private static ByteBuffer view(ByteBuffer buffer, int length) {
@@ -573,13 +722,5 @@ public final class RingFile implements AutoCloseable {
 
     private static String nameOf(ByteBuffer buffer) {
         return "buffer@" + Integer.toHexString(System.identityHashCode(buffer));
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // already failing: the first exception is the one to report
-        }
     }
 }

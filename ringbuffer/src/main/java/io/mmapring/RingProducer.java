@@ -21,7 +21,12 @@ import static io.mmapring.RingLayout.TAIL_OFFSET;
  *
  * <p>Two ways to write: {@link #offer(byte[])} (one record, visible at once), or {@link #claim(int)}
  * n slots, fill them at {@link #recordOffset(int)} in {@link #buffer()}, and {@link #commit()} them with
- * one release per slot word and one of {@code tail}. Nothing here allocates.
+ * one release per slot word and one of {@code tail}. Nothing here allocates or blocks, except the
+ * variants that take an {@link IdleStrategy}.
+ *
+ * <p>After {@link #close()} (or {@link RingFile#close()}), every method that claims, writes or publishes
+ * throws {@link IllegalStateException} naming the ring: a claim that was not committed is reported, never
+ * dropped silently. For a close racing with a call in another thread, see {@link RingFile}.
  */
 public final class RingProducer implements AutoCloseable {
     private static final VarHandle LONG = RingLayout.LONG;
@@ -38,7 +43,7 @@ public final class RingProducer implements AutoCloseable {
     private long position;
     private long cachedHead;
     private int claimed;
-    private boolean closed;
+    private volatile boolean closed; // set by close() or RingFile.close(), from any thread
 
     RingProducer(RingFile ring, ByteBuffer buffer, long position, long head) {
         this.ring = ring;
@@ -57,8 +62,12 @@ public final class RingProducer implements AutoCloseable {
      * Claims up to {@code n} free slots for writing. Returns how many were claimed: 0 when the ring is
      * full. Refreshes the cached {@code head} (one acquire load) only when the cache shows fewer than
      * {@code n} free slots. The claimed slots are invisible to the consumer until {@link #commit()}.
+     * Never claims past position {@link RingLayout#MAX_POSITION} (2^62), the format's bound.
      *
-     * @throws IllegalStateException if a previous claim was neither committed nor aborted
+     * @throws IllegalArgumentException if {@code n < 1}
+     * @throws IllegalStateException    if a previous claim was neither committed nor aborted, the producer is
+     *                                  closed, or the position has reached 2^62
+     * @throws RingFormatException      if the refreshed {@code head} moved outside {@code [cached head, position]}
      */
     public int claim(int n) {
         if (closed || claimed != 0) {
@@ -72,12 +81,19 @@ public final class RingProducer implements AutoCloseable {
         if (free < n) {
             free = capacity - (position - refreshHead());
         }
-        final int count = (int) Math.min(n, free);
+        int count = (int) Math.min(n, free);
+        if (position + count > RingLayout.MAX_POSITION) {
+            count = claimBelowBound(position, count);
+        }
         claimed = count;
         return count;
     }
 
-    /** Like {@link #claim(int)}, but idles until at least one slot is free. Returns 0 only if the thread is interrupted. */
+    /**
+     * Like {@link #claim(int)}, but idles while the ring is full: calls {@code idle.idle()} between
+     * attempts, so it blocks as the idle strategy decides. Returns 0 only if the thread is interrupted
+     * (its interrupt status stays set).
+     */
     public int claim(int n, IdleStrategy idle) {
         int count;
         idle.reset();
@@ -90,48 +106,90 @@ public final class RingProducer implements AutoCloseable {
         return count;
     }
 
-    /** Absolute offset in {@link #buffer()} of the {@code i}-th record of the current claim. */
+    /**
+     * Absolute offset in {@link #buffer()} of the {@code i}-th record of the current claim, in bytes.
+     *
+     * @throws IndexOutOfBoundsException if {@code i} is not in {@code [0, claimed)}
+     * @throws IllegalStateException     if the producer is closed
+     */
     public int recordOffset(int i) {
+        if (closed) {
+            throw closedOrClaimed();
+        }
         if (i < 0 || i >= claimed) {
             throw new IndexOutOfBoundsException("ring " + name + ": record " + i + " of a claim of " + claimed);
         }
         return slotOffset(position + i);
     }
 
-    /** The ring's buffer (little-endian), for writing claimed records with absolute puts only. */
+    /**
+     * The ring's buffer (little-endian), for writing claimed records with absolute puts only.
+     *
+     * @throws IllegalStateException if the producer is closed
+     */
     public ByteBuffer buffer() {
+        if (closed) {
+            throw closedOrClaimed();
+        }
         return buffer;
     }
 
-    /** Publishes every slot of the current claim, in order, and then the {@code tail}. */
+    /**
+     * Publishes every slot of the current claim, in order (one release store of each slot's sequence
+     * word), and then the {@code tail} (one release store). With nothing claimed it does nothing.
+     *
+     * @throws IllegalStateException if the producer is closed: the claim, if any, was not published (the
+     *                               message says which positions); or, on Java 22+, if the ring was closed
+     *                               by another thread during the commit (the message says which positions
+     *                               were published)
+     */
     public void commit() {
+        if (closed) {
+            throw closedOrClaimed();
+        }
         if (claimed == 0) {
             return; // nothing claimed: leave the tail line alone
         }
         final ByteBuffer buffer = this.buffer;
         final long start = position;
         final long end = start + claimed;
-        for (long p = start; p < end; p++) {
-            // release: the record bytes written above are visible to whoever acquires this word
-            // (pairs with getAcquire in RingConsumer.poll/available)
-            LONG.setRelease(buffer, slotOffset(p) + sequenceOffset, p + 1);
+        long p = start;
+        try {
+            for (; p < end; p++) {
+                // release: the record bytes written above are visible to whoever acquires this word
+                // (pairs with getAcquire in RingConsumer.poll/available)
+                LONG.setRelease(buffer, slotOffset(p) + sequenceOffset, p + 1);
+            }
+            // release: for restart and inspection only; nobody spins on tail
+            LONG.setRelease(buffer, TAIL_OFFSET, end);
+        } catch (IllegalStateException e) {
+            // Java 22+: RingFile.close() in another thread unmapped the ring under this commit
+            throw new IllegalStateException("ring " + name + ": closed during a commit: positions [" + start + ", " + p
+                + ") are published, [" + p + ", " + end + ") are not", e);
         }
-        // release: for restart and inspection only; nobody spins on tail
-        LONG.setRelease(buffer, TAIL_OFFSET, end);
         position = end;
         claimed = 0;
     }
 
-    /** Drops the current claim without publishing anything: the next claim reuses the same slots. */
+    /**
+     * Drops the current claim without publishing anything: the next claim reuses the same slots.
+     *
+     * @throws IllegalStateException if the producer is closed
+     */
     public void abort() {
+        if (closed) {
+            throw closedOrClaimed();
+        }
         claimed = 0;
     }
 
     /**
-     * Copies one record into the ring and publishes it at once.
+     * Copies one record into the ring and publishes it at once (one release of its slot's word, one of
+     * {@code tail}).
      *
      * @return false, with the ring unchanged, if the ring is full
      * @throws IllegalArgumentException if {@code record.length} is not the ring's record size
+     * @throws IllegalStateException    as {@link #claim(int)} and {@link #commit()}
      */
     public boolean offer(byte[] record) {
         if (record.length != recordSize) {
@@ -166,14 +224,22 @@ public final class RingProducer implements AutoCloseable {
         return ring;
     }
 
-    /** Gives up the producer role. An uncommitted claim is dropped; committed records stay. */
+    /**
+     * Gives up the producer role. Committed records stay; an uncommitted claim is not published (a later
+     * {@link #commit()} throws and says so). Idempotent. Call it from the producer's thread: closed from
+     * another thread, a call in flight may complete its stores after the role is released.
+     */
     @Override
     public void close() {
         if (!closed) {
             closed = true;
-            claimed = 0;
-            ring.releaseProducer();
+            ring.releaseProducer(this);
         }
+    }
+
+    /** Called by {@link RingFile#close()}: later calls throw; the role is given back by the ring. */
+    void markClosed() {
+        closed = true;
     }
 
     private int slotOffset(long p) {
@@ -191,9 +257,21 @@ public final class RingProducer implements AutoCloseable {
         return head;
     }
 
+    private int claimBelowBound(long position, int count) {
+        final long room = RingLayout.MAX_POSITION - position;
+        if (room <= 0) {
+            throw new IllegalStateException("ring " + name + ": position " + position + " has reached 2^62 ("
+                + RingLayout.MAX_POSITION + "), the format's bound: nothing more can be published to this ring");
+        }
+        return (int) Math.min(count, room);
+    }
+
     private IllegalStateException closedOrClaimed() {
-        return closed
-            ? new IllegalStateException("ring " + name + ": producer is closed")
-            : new IllegalStateException("ring " + name + ": commit or abort the claim of " + claimed + " slots first");
+        if (!closed) {
+            return new IllegalStateException("ring " + name + ": commit or abort the claim of " + claimed + " slots first");
+        }
+        return new IllegalStateException("ring " + name + ": producer is closed" + (claimed == 0 ? ""
+            : "; its claim of " + claimed + " slots at positions [" + position + ", " + (position + claimed)
+                + ") was not published"));
     }
 }

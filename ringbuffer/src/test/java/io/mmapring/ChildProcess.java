@@ -14,6 +14,10 @@ import org.agrona.concurrent.IdleStrategy;
  * produce PATH COUNT BATCH   publish positions [producerPosition, COUNT), BATCH per commit
  * consume PATH COUNT BATCH   consume and verify up to position COUNT, BATCH per poll
  * hold-producer PATH         take the producer role and wait for stdin to close
+ * try-role PATH ROLE         ROLE producer or consumer: print "alive true|false", then "took P" or "refused MESSAGE"
+ * churn-producer PATH N      N times: open the ring, take the producer role, close; print "refused K of N"
+ * probe-producer PATH        loop on isProducerAlive() until killed
+ * create PATH CAPACITY       create a People ring (a big one takes a while: the parent may kill us meanwhile)
  * </pre>
  */
 public final class ChildProcess {
@@ -37,9 +41,51 @@ public final class ChildProcess {
                     }
                 }
                 break;
+            case "try-role":
+                try (RingFile ring = RingFile.open(path)) {
+                    final boolean producer = "producer".equals(args[2]);
+                    System.out.println("alive " + (producer ? ring.isProducerAlive() : ring.isConsumerAlive()));
+                    try (AutoCloseable role = producer ? ring.producer() : ring.consumer()) {
+                        System.out.println("took " + (producer ? ((RingProducer) role).position() : ((RingConsumer) role).position()));
+                    } catch (IllegalStateException e) {
+                        System.out.println("refused " + e.getMessage());
+                    }
+                }
+                break;
+            case "probe-producer":
+                try (RingFile ring = RingFile.open(path)) {
+                    System.out.println("probing");
+                    while (true) {
+                        ring.isProducerAlive();
+                    }
+                }
+            case "churn-producer":
+                churnProducer(path, Integer.parseInt(args[2]));
+                break;
+            case "create":
+                System.out.println("creating");
+                try (RingFile ring = RingFile.create(path, People.spec(Integer.parseInt(args[2])))) {
+                    System.out.println("created " + ring.spec());
+                }
+                break;
             default:
                 throw new IllegalArgumentException(args[0]);
         }
+    }
+
+    static void churnProducer(Path path, int starts) throws Exception {
+        System.out.println("churning");
+        int refused = 0;
+        String first = null;
+        for (int i = 0; i < starts; i++) {
+            try (RingFile ring = RingFile.open(path); RingProducer producer = ring.producer()) {
+                producer.position(); // took it
+            } catch (IllegalStateException e) {
+                refused++;
+                first = first == null ? e.getMessage() : first;
+            }
+        }
+        System.out.println("refused " + refused + " of " + starts + (first == null ? "" : ": " + first));
     }
 
     static void produce(Path path, long count, int batch) throws Exception {

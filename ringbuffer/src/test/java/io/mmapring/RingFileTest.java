@@ -185,14 +185,17 @@ class RingFileTest {
     void fileShorterThanTheHeaderIsRefusedAfterTheBoundedWait() throws IOException {
         Files.write(path, new byte[100]);
         final RingFormatException e = assertThrows(RingFormatException.class, () -> RingFile.open(path, Duration.ofMillis(50)));
-        assertEquals("ring " + path + ": file length 100 is shorter than the header (384 bytes) after waiting 50 ms", e.getMessage());
+        assertEquals("ring " + path + ": file length 100 is shorter than the header (384 bytes) after waiting 50 ms:"
+            + " not a complete ring file (its creator probably died while creating it); delete it, or create the ring"
+            + " again with replace", e.getMessage());
     }
 
     @Test
-    void headerWhoseMagicIsStillZeroIsRefusedAfterTheBoundedWait() throws IOException {
+    void halfMadeFileOfADeadCreatorIsRefusedWithHowToReplaceIt() throws IOException {
         Files.write(path, new byte[People.spec(8).fileLength()]);
         final RingFormatException e = assertThrows(RingFormatException.class, () -> RingFile.open(path, Duration.ofMillis(50)));
-        assertTrue(e.getMessage().contains("magic is still 0 (header not initialised) after waiting 50 ms"), e.getMessage());
+        assertEquals("ring " + path + ": magic is still 0 after waiting 50 ms: not a complete ring file (its creator"
+            + " probably died while creating it); delete it, or create the ring again with replace", e.getMessage());
     }
 
     @Test
