@@ -46,7 +46,7 @@ import picocli.CommandLine.Model.CommandSpec;
             + " out over the interval, backlog and its share of the capacity, roles alive; until interrupted"
             + " (Ctrl-C or SIGTERM end it with exit code 0).",
         "Validates the file as every opener does; a file that is not a valid ring is refused with the"
-            + " library's error and exit code 1. Writes nothing."})
+            + " library's error and exit code 1. Maps the file read-only and writes nothing: read permission is enough."})
 final class InspectCommand implements Callable<Integer> {
     private static final String WATCH_FORMAT = "%-12s %15s %15s %10s %10s %10s %6s  %-8s  %s%n";
 
@@ -117,9 +117,9 @@ final class InspectCommand implements Callable<Integer> {
         return PeopleRingCli.OK;
     }
 
-    /** Opens the ring to look at it only: no role, nothing written. */
+    /** Opens the ring to look at it only: mapped read-only, no role taken, nothing written; read permission is enough. */
     private RingFile open(Path path) throws IOException {
-        return RingFile.open(path, Duration.ofMillis((long) (waitSeconds * 1000)));
+        return RingFile.openReadOnly(path, Duration.ofMillis((long) (waitSeconds * 1000)));
     }
 
     /** The raw immutable header fields, read through a read-only channel (the ring validated them). */
@@ -176,7 +176,7 @@ final class InspectCommand implements Callable<Integer> {
         long lines = 0;
         try {
             Object key = fileKey(ring);
-            out.printf("watching %s: %d slots of %d bytes, every %s, %s; no role taken, nothing written%n",
+            out.printf("watching %s: %d slots of %d bytes, every %s, %s; read-only, no role taken%n",
                 file.name(), file.spec().capacity(), file.spec().stride(), IntervalConverter.format(interval),
                 samples > 0 ? samples + " lines" : "until interrupted (Ctrl-C)");
             out.printf(WATCH_FORMAT, "time", "producer", "consumer", "in/s", "out/s", "backlog", "full", "producer", "consumer");

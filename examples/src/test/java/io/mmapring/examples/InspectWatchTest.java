@@ -6,6 +6,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** {@code inspect --watch}: the live view, its end on a signal, and that it never writes to the ring. */
 class InspectWatchTest {
@@ -166,7 +168,7 @@ class InspectWatchTest {
         assertEquals("0", run[0], run[2]);
         final List<String> lines = run[1].lines().collect(Collectors.toList());
         assertEquals(6, lines.size(), run[1]);
-        assertEquals("watching " + ring + ": 1024 slots of 144 bytes, every 20 ms, 3 lines; no role taken, nothing written", lines.get(0));
+        assertEquals("watching " + ring + ": 1024 slots of 144 bytes, every 20 ms, 3 lines; read-only, no role taken", lines.get(0));
         assertEquals("time                producer        consumer       in/s      out/s    backlog   full  producer  consumer",
             lines.get(1));
         final List<String[]> data = dataLines(run[1]);
@@ -191,6 +193,105 @@ class InspectWatchTest {
             assertEquals(PeopleRingCli.FAILED, watch.waitFor(30), watch::output);
             assertTrue(watch.output().contains("inspect: error: ring " + ring + ": the file was deleted while being watched"),
                 watch::output);
+        }
+    }
+
+    /** {@code setpriv} as found on the PATH, or null. */
+    private static Path setpriv() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            final Path candidate = Path.of(dir, "setpriv");
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * This test's class path copied where any user may read it (the local Maven repository is usually
+     * private to its owner); entries in order, separated by ':'.
+     */
+    private static String readableClassPath(Path into) throws IOException {
+        final StringBuilder classPath = new StringBuilder();
+        int n = 0;
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            final Path source = Path.of(entry);
+            if (!Files.exists(source)) {
+                continue;
+            }
+            final Path target = into.resolve(Integer.toString(n++) + (Files.isDirectory(source) ? "" : ".jar"));
+            try (java.util.stream.Stream<Path> files = Files.walk(source)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    final Path copy = target.resolve(source.relativize(file).toString());
+                    Files.copy(file, Files.isDirectory(source) ? copy : target);
+                }
+            }
+            classPath.append(classPath.length() == 0 ? "" : java.io.File.pathSeparator).append(target);
+        }
+        return classPath.toString();
+    }
+
+    /** Runs the CLI in a JVM as user and group {@code nobody} (65534) through setpriv; returns its exit code and output. */
+    private static String[] runAsNobody(Path setpriv, String classPath, String... args) throws Exception {
+        final List<String> command = new ArrayList<>(List.of(setpriv.toString(), "--reuid=65534", "--regid=65534",
+            "--clear-groups", "--", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-XX:-UsePerfData", "-cp", classPath, PeopleRingCli.class.getName()));
+        command.addAll(List.of(args));
+        try (ChildJvm child = ChildJvm.exec(command)) {
+            final int code = child.waitFor(60);
+            return new String[] {Integer.toString(code), child.output()};
+        }
+    }
+
+    @Test
+    void inspectWorksForAUserWhoMayOnlyReadTheRingWhileItsProducerIsAlive() throws Exception {
+        final Path setpriv = setpriv();
+        assumeTrue("root".equals(System.getProperty("user.name")) && setpriv != null,
+            "needs root and setpriv to run inspect as another user (user " + System.getProperty("user.name")
+                + ", setpriv " + (setpriv == null ? "not found" : setpriv) + ")");
+        final Path readable = Files.createTempDirectory("examples-watch-cp-",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        try {
+            final String classPath = readableClassPath(readable);
+            try (RingFile file = RingFile.create(ring, People.spec(1024))) {
+                assertTrue(file.spec().capacity() == 1024);
+            }
+            // a producer in another JVM fills the ring and keeps its role while it waits for room
+            try (ChildJvm writer = ChildJvm.start("write", "--ring", ring.toString(), "--count", "2000", "--wait", "120",
+                "--idle", "backoff")) {
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!run("inspect", ring.toString())[1].contains("backlog            1024 of 1024")) {
+                    if (!writer.isAlive() || System.nanoTime() - deadline > 0) {
+                        fail("the writer did not fill the ring: " + writer.output());
+                    }
+                    Thread.sleep(20);
+                }
+                Files.setPosixFilePermissions(ring, PosixFilePermissions.fromString("r--r--r--"));
+                final byte[] before = Files.readAllBytes(ring);
+
+                final String[] plain = runAsNobody(setpriv, classPath, "inspect", ring.toString());
+                assertEquals("0", plain[0], plain[1]);
+                assertTrue(plain[1].contains("backlog            1024 of 1024\n")
+                    && plain[1].contains("producer           alive (role lock held)\n")
+                    && plain[1].contains("consumer           none\n"), plain[1]);
+                final String[] watch = runAsNobody(setpriv, classPath, "inspect", "--watch", "--interval", "50ms",
+                    "--samples", "3", ring.toString());
+                assertEquals("0", watch[0], watch[1]);
+                assertEquals(3, dataLines(watch[1]).size(), watch[1]);
+                assertEquals("alive", dataLines(watch[1]).get(2)[7], watch[1]);
+                // the same user may not take a role: the file really is read-only to it
+                final String[] read = runAsNobody(setpriv, classPath, "read", "--ring", ring.toString(), "--wait", "0");
+                assertEquals(Integer.toString(PeopleRingCli.FAILED), read[0], read[1]);
+                assertTrue(read[1].contains(ring.toString()) && read[1].toLowerCase().contains("denied"), read[1]);
+                assertArrayEquals(before, Files.readAllBytes(ring));
+                assertTrue(writer.isAlive(), writer::output);
+            }
+        } finally {
+            try (java.util.stream.Stream<Path> files = Files.walk(readable)) {
+                for (Path file : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                    Files.delete(file);
+                }
+            }
         }
     }
 
