@@ -40,8 +40,9 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {"Sends the same People through the ring, a Unix domain socket and a pipe, each to a second JVM"
         + " that checks every id and name; then measures the round trip of one People through the ring and the socket;"
         + " then prints rates, round-trip percentiles and the ring's ratio to each.",
-        "Busy-spins when at least 2 CPUs are available (--idle to choose). Exit code 0 only if every People"
-            + " arrived, once, in order, with its name, on every transport."})
+        "Busy-spins when at least 2 CPUs are available (2 or more, and a load average below their number"
+            + " minus one), else yields; --idle to choose. Exit code 0 only if every People arrived, once, in order,"
+            + " with its name, on every transport."})
 final class DemoCommand implements Callable<Integer> {
     /** Longest wait for a peer JVM to start and say it is ready. */
     private static final double START_SECONDS = 30;
@@ -68,7 +69,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--idle", paramLabel = "MODE",
         description = "How the ring's sides wait: ${COMPLETION-CANDIDATES} (default: spin when at least 2 CPUs are"
-            + " available, else yield). The socket and the pipe always block in the kernel.")
+            + " available and the load average is below their number minus 1, else yield). The socket and the pipe"
+            + " always block in the kernel.")
     PeopleRingCli.Idle idle;
 
     @Option(names = "--dir", paramLabel = "DIR", description = "Directory for the ring files and the socket (default: ${DEFAULT-VALUE}).")
@@ -86,14 +88,13 @@ final class DemoCommand implements Callable<Integer> {
         check();
         final PrintWriter out = spec.commandLine().getOut();
         final int cpus = Runtime.getRuntime().availableProcessors();
-        final PeopleRingCli.Idle wait = idle != null ? idle : cpus >= 2 ? PeopleRingCli.Idle.SPIN : PeopleRingCli.Idle.YIELD;
+        final double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(); // -1: not known
+        final PeopleRingCli.Idle wait = idle != null ? idle : defaultWait(cpus, load);
         out.printf("demo: the same %d People (the 132-byte C struct, named person-<id>) through three transports, each"
             + " to a second JVM that checks every id and name%n", count);
         out.printf("  wait: the ring's two sides %s (%s); the socket and the pipe block in the kernel, as they are used%n",
-            describe(wait), idle != null ? "--idle " + wait.name().toLowerCase()
-                : cpus + " CPUs available" + (cpus >= 2 ? "; --idle yield or backoff to share them" : ": busy-spin needs 2"));
-        final double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        if (wait == PeopleRingCli.Idle.SPIN && load > cpus - 1) {
+            describe(wait), idle != null ? "--idle " + wait.name().toLowerCase() : whyDefault(wait, cpus, load));
+        if (wait == PeopleRingCli.Idle.SPIN && load >= cpus - 1) {
             out.printf("  note: load average %.1f on %d CPUs: other processes compete with the two spinning sides, so the"
                 + " ring's figures will be low and unsteady (--idle yield shares the CPUs)%n", load, cpus);
         }
@@ -143,6 +144,26 @@ final class DemoCommand implements Callable<Integer> {
         if (!(timeoutSeconds > 0)) {
             throw new IllegalArgumentException("--timeout " + timeoutSeconds + " must be positive");
         }
+    }
+
+    /**
+     * Busy-spin when at least two CPUs are available: there are two, and the machine is not already busy
+     * (a one-minute load average below {@code cpus - 1}, where the OS reports one). Two spinning sides on
+     * CPUs that other processes want get descheduled in turn, and a side that spins while its peer is
+     * off the CPU only burns its time slice: on a 2-CPU machine at a load average of 13-15 that cut the
+     * ring's rate to 0.1-1.1 M People/s, against 3-10 M with yield.
+     */
+    static PeopleRingCli.Idle defaultWait(int cpus, double load) {
+        return cpus >= 2 && load < cpus - 1 ? PeopleRingCli.Idle.SPIN : PeopleRingCli.Idle.YIELD;
+    }
+
+    private static String whyDefault(PeopleRingCli.Idle wait, int cpus, double load) {
+        final String loadText = load < 0 ? "" : String.format(", load average %.1f", load);
+        if (wait == PeopleRingCli.Idle.SPIN) {
+            return cpus + " CPUs available" + loadText + "; --idle yield or backoff to share them";
+        }
+        return cpus < 2 ? cpus + " CPU: busy-spin needs 2"
+            : cpus + " CPUs" + loadText + ": spinning would fight other processes for them; --idle spin to spin anyway";
     }
 
     private static String describe(PeopleRingCli.Idle wait) {
@@ -507,7 +528,7 @@ final class DemoCommand implements Callable<Integer> {
             return "-";
         }
         final double ratio = numerator / denominator;
-        return String.format(ratio >= 10 ? "%.0fx" : "%.1fx", ratio);
+        return String.format(ratio >= 10 ? "%.0fx" : ratio >= 1 ? "%.1fx" : "%.2fx", ratio);
     }
 
     private static String failed(List<Row> rows) {

@@ -154,6 +154,16 @@ class DemoTest {
         }
     }
 
+    @Test
+    void theDemoSpinsByDefaultOnlyOnTwoOrMoreCpusThatAreNotAlreadyBusy() {
+        assertEquals(PeopleRingCli.Idle.SPIN, DemoCommand.defaultWait(2, 0.3));
+        assertEquals(PeopleRingCli.Idle.SPIN, DemoCommand.defaultWait(2, -1)); // no load average known: CPUs only
+        assertEquals(PeopleRingCli.Idle.SPIN, DemoCommand.defaultWait(8, 6.5));
+        assertEquals(PeopleRingCli.Idle.YIELD, DemoCommand.defaultWait(2, 1.0));
+        assertEquals(PeopleRingCli.Idle.YIELD, DemoCommand.defaultWait(2, 13.2));
+        assertEquals(PeopleRingCli.Idle.YIELD, DemoCommand.defaultWait(1, 0));
+    }
+
     /** Error output of a command line the CLI refuses (exit code 1), run as {@code main} would. */
     private static String refused(String... args) {
         final StringWriter err = new StringWriter();
