@@ -57,19 +57,15 @@ final class DemoCheck implements RingConsumer.RecordHandler {
             && badNames == 0;
     }
 
-    /** One line, {@code read}'s format: what arrived from {@code source}, the counts of every fault, OK or FAILED. */
-    String report(String source, long count, long nanos) {
+    /**
+     * One line in {@code read}'s words: how many arrived from {@code source}, the count of every fault, OK or
+     * FAILED. No time: the demo times its phases itself.
+     */
+    String report(String source, long count) {
         final long missing = count - ids.received();
-        return String.format("read %d People from %s in %.3f s (%s msgs/s): lost %d, out of order %d, duplicates %d,"
-                + " bad names %d%s%s: %s", ids.received(), source, nanos / 1e9, rate(ids.received(), nanos),
-            ids.lost(), ids.outOfOrder(), ids.duplicates(), badNames,
+        return String.format("read %d People from %s: lost %d, out of order %d, duplicates %d, bad names %d%s%s: %s",
+            ids.received(), source, ids.lost(), ids.outOfOrder(), ids.duplicates(), badNames,
             missing > 0 ? ", missing " + missing + " of " + count : "",
             firstBadName == null ? "" : " (first: " + firstBadName + ")", ok(count) ? "OK" : "FAILED");
-    }
-
-    /** People per second, human-readable ({@code 12.34 M}). */
-    static String rate(long count, long nanos) {
-        final double perSecond = nanos <= 0 ? 0 : count * 1e9 / nanos;
-        return perSecond >= 1e6 ? String.format("%.2f M", perSecond / 1e6) : String.format("%.1f k", perSecond / 1e3);
     }
 }

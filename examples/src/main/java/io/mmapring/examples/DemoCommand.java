@@ -238,8 +238,8 @@ final class DemoCommand implements Callable<Integer> {
         row.ok = report.endsWith(": OK") && !row.failed;
         row.failed = !row.ok;
         out.printf("    %d to warm up, then %d in batches of %d (%s): %s People/s, then %d one per send (%s): %s People/s%n",
-            warm, batchedEnd - warm, batch, perBatch, DemoCheck.rate(batchedEnd - warm, batched - start), count - batchedEnd,
-            perPeople, DemoCheck.rate(count - batchedEnd, end - batched));
+            warm, batchedEnd - warm, batch, perBatch, rate(batchedEnd - warm, batched - start), count - batchedEnd,
+            perPeople, rate(count - batchedEnd, end - batched));
         out.printf("    the receiver (pid %d): %s%n", receiver.pid(), report);
         out.flush();
         expectExit(receiver, report);
@@ -513,6 +513,12 @@ final class DemoCommand implements Callable<Integer> {
             out.println(String.format(format, "  " + row.name, millions(row.batchRate), millions(row.sendRate), latency, ratio)
                 .stripTrailing());
         }
+    }
+
+    /** People per second, human-readable ({@code 12.34 M}). */
+    private static String rate(long count, long nanos) {
+        final double perSecond = nanos <= 0 ? 0 : count * 1e9 / nanos;
+        return perSecond >= 1e6 ? String.format("%.2f M", perSecond / 1e6) : String.format("%.1f k", perSecond / 1e3);
     }
 
     private static String millions(double perSecond) {

@@ -82,29 +82,28 @@ final class DemoReceiveCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         final DemoCheck check = new DemoCheck();
         final String from;
-        final long nanos;
         if (source.ring != null) {
             from = "ring " + source.ring;
-            nanos = fromRing(check, out);
+            fromRing(check, out);
         } else if (source.socket != null) {
             from = "socket " + source.socket;
             try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
                 channel.connect(UnixDomainSocketAddress.of(source.socket));
-                nanos = fromStream(channel, check, out);
+                fromStream(channel, check, out);
             }
         } else {
             from = "standard input";
             try (FileInputStream stdin = new FileInputStream(FileDescriptor.in)) {
-                nanos = fromStream(stdin.getChannel(), check, out);
+                fromStream(stdin.getChannel(), check, out);
             }
         }
-        out.println(check.report(from, count, nanos));
+        out.println(check.report(from, count));
         out.flush();
         return check.ok(count) ? PeopleRingCli.OK : PeopleRingCli.FAILED;
     }
 
     /** Polls the ring until {@link #count} People, or until its producer is gone and it is drained. */
-    private long fromRing(DemoCheck check, PrintWriter out) throws IOException {
+    private void fromRing(DemoCheck check, PrintWriter out) throws IOException {
         try (RingFile ring = RingFile.open(source.ring)) {
             if (ring.spec().recordSize() != People.SIZE) {
                 throw new IllegalArgumentException("--ring " + source.ring + ": record size " + ring.spec().recordSize()
@@ -141,15 +140,13 @@ final class DemoReceiveCommand implements Callable<Integer> {
                 }
                 idle.idle();
             }
-            return System.nanoTime() - start;
         }
     }
 
     /** Reads whole records until {@link #count} People or the end of the stream. */
-    private long fromStream(ReadableByteChannel channel, DemoCheck check, PrintWriter out) throws IOException {
+    private void fromStream(ReadableByteChannel channel, DemoCheck check, PrintWriter out) throws IOException {
         final ByteBuffer buffer = ByteBuffer.allocateDirect(STREAM_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
         ready(out);
-        final long start = System.nanoTime();
         final long target = count;
         int nextMark = 0;
         while (check.received() < target && channel.read(buffer) >= 0) {
@@ -165,7 +162,6 @@ final class DemoReceiveCommand implements Callable<Integer> {
             buffer.position(position);
             buffer.compact();
         }
-        return System.nanoTime() - start;
     }
 
     private static void marked(PrintWriter out, long received) {

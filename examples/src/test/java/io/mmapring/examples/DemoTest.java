@@ -104,7 +104,7 @@ class DemoTest {
             in.flush();
             assertEquals("checked 2 People", receiver.awaitLine("checked ", 30));
             final String report = receiver.awaitLine("read ", 30);
-            assertTrue(report.startsWith("read 6 People from standard input in "), report);
+            assertTrue(report.startsWith("read 6 People from standard input: "), report);
             assertTrue(report.endsWith("lost 1, out of order 1, duplicates 1, bad names 1 (first: id 5 has name \"per!on-5\","
                 + " expected \"person-5\" and zeros): FAILED"), report);
             assertEquals(1, receiver.waitFor(30));
