@@ -203,8 +203,10 @@ final class InspectCommand implements Callable<Integer> {
                 print(out, clock, file.spec().capacity(), previous, sample);
                 lines++;
                 previous = sample;
-                if (out.checkError()) {
-                    break; // nobody reads our output any more (e.g. `| head`)
+                // nobody reads the output any more (`| head`): System.out keeps its own error flag, as
+                // PrintStream swallows the write error, so the writer over it never sees one
+                if (out.checkError() || System.out.checkError()) {
+                    break;
                 }
             }
             out.printf("inspect: stopped after %d lines%n", lines);

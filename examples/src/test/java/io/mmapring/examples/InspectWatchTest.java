@@ -182,6 +182,20 @@ class InspectWatchTest {
     }
 
     @Test
+    void watchEndsByItselfWhenNobodyReadsItsOutputAnyMore() throws Exception {
+        quietRing();
+        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        final String pipeline = "'" + java + "' -cp '" + System.getProperty("java.class.path") + "' "
+            + PeopleRingCli.class.getName() + " inspect --watch --interval 20ms '" + ring + "' | head -n 4; echo \"watch: ${PIPESTATUS[0]}\"";
+        try (ChildJvm shell = ChildJvm.exec(List.of("bash", "-c", pipeline))) {
+            assertEquals(0, shell.waitFor(60), shell::output); // a watch that ignored the closed pipe would never end
+            final String out = shell.output();
+            assertEquals(2, dataLines(out).size(), out);
+            assertTrue(out.endsWith("watch: 0\n"), out);
+        }
+    }
+
+    @Test
     void aRingReplacedWhileWatchedIsReopenedAndADeletedOneEndsTheWatchWithAnError() throws Exception {
         quietRing();
         try (ChildJvm watch = ChildJvm.start("inspect", "--watch", "--interval", "50ms", ring.toString())) {
