@@ -1,39 +1,34 @@
 /*
  * people_writer: publishes People named "<prefix>-<id>" into a ring file, as `people-ring write` does.
- * Creates the ring (open O_EXCL + ftruncate + posix_fallocate, header, magic release-stored last) or
- * opens an existing one and validates it; takes the producer role (fcntl lock on byte 128); uses the
- * Java library's publication protocol: record bytes, then release of the slot's sequence word
- * (position + 1), then one release of tail per batch.
+ * Creates the ring atomically (mmr_create: a temporary file made whole, then linked into place, so the
+ * path is never half-made) or opens an existing one and validates it; takes the producer role (fcntl
+ * lock on byte 128, telling a liveness probe from a holder); checks the positions with a snapshot and
+ * every slot of [head, producer position); then uses the Java library's publication protocol: record
+ * bytes, then release of the slot's sequence word (position + 1), then one release of tail per batch.
  *
  * usage: people_writer [-n count] [-c capacity] [-p prefix] [-f first_id] [-w wait_seconds] [-r] RING
  */
-#define _GNU_SOURCE
 #include "mmapring.h"
 
 #include <inttypes.h>
-#include <sched.h>
-#include <stdlib.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <time.h>
+#include <stdarg.h>
 
 #define BATCH 64
+#define USAGE "usage: people_writer [-n count] [-c capacity] [-p prefix] [-f first_id] [-w wait_seconds] [-r] RING\n"
 
 static const char *ring_path;
 
-static void die(const char *fmt, const char *detail)
-{
-    fprintf(stderr, "people_writer: ring %s: ", ring_path);
-    fprintf(stderr, fmt, detail);
-    fputc('\n', stderr);
-    exit(1);
-}
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
-static double now_seconds(void)
+static void die(const char *fmt, ...)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
+    va_list args;
+    va_start(args, fmt);
+    fprintf(stderr, "people_writer: ring %s: ", ring_path);
+    vfprintf(stderr, fmt, args);
+    fputc('\n', stderr);
+    va_end(args);
+    exit(1);
 }
 
 static long long parse_number(const char *option, const char *text, long long min, long long max)
@@ -48,69 +43,19 @@ static long long parse_number(const char *option, const char *text, long long mi
     return v;
 }
 
-/* Creates a zero-filled ring of People and writes its header, magic last. Returns the fd, or -1 if it exists. */
-static int create_ring(int64_t capacity, int replace)
+/*
+ * The consumer's head, refreshed (acquire: pairs with the consumer's release of head; it has finished
+ * reading every slot below it). A head outside [cached_head, position] went back or past the producer:
+ * a corrupted file or a second consumer. Following it would republish old positions: stop instead.
+ */
+static int64_t refresh_head(const struct mmr_ring *ring, int64_t cached_head, int64_t position)
 {
-    if (replace && unlink(ring_path) != 0 && errno != ENOENT) {
-        die("cannot delete the old file: %s", strerror(errno));
+    int64_t head = mmr_load_acquire(ring->base, MMR_HEAD_OFFSET);
+    if (head < cached_head || head > position) {
+        die("head %lld moved outside [%lld, %lld] (corrupted file, or a second consumer)",
+            (long long)head, (long long)cached_head, (long long)position);
     }
-    int fd = open(ring_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        if (errno == EEXIST) {
-            return -1;
-        }
-        die("cannot create: %s", strerror(errno));
-    }
-    int64_t length = mmr_file_length(PEOPLE_SIZE, capacity);
-    /* ftruncate zero-fills; posix_fallocate reserves the pages now, so a full /dev/shm fails here, not with SIGBUS later */
-    if (ftruncate(fd, length) != 0) {
-        unlink(ring_path);
-        die("cannot set the length: %s", strerror(errno));
-    }
-    int rc = posix_fallocate(fd, 0, length);
-    if (rc != 0) {
-        unlink(ring_path);
-        die("cannot allocate the file (file system full?): %s", strerror(rc));
-    }
-    char *base = mmap(NULL, (size_t)length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (base == MAP_FAILED) {
-        unlink(ring_path);
-        die("mmap failed: %s", strerror(errno));
-    }
-    int32_t version = MMR_VERSION, record_size = PEOPLE_SIZE, stride = PEOPLE_STRIDE, seq = PEOPLE_SEQUENCE_OFFSET;
-    int64_t data_offset = MMR_DATA_OFFSET;
-    memcpy(base + MMR_VERSION_OFFSET, &version, 4);
-    memcpy(base + MMR_RECORD_SIZE_OFFSET, &record_size, 4);
-    memcpy(base + MMR_STRIDE_OFFSET, &stride, 4);
-    memcpy(base + MMR_SEQUENCE_OFFSET_OFFSET, &seq, 4);
-    memcpy(base + MMR_CAPACITY_OFFSET, &capacity, 8);
-    memcpy(base + MMR_DATA_OFFSET_OFFSET, &data_offset, 8);
-    /* release, last: an opener that acquires the magic sees every field above */
-    mmr_store_release(base, MMR_MAGIC_OFFSET, MMR_MAGIC);
-    munmap(base, (size_t)length);
-    return fd;
-}
-
-/* Opens an existing ring, waiting (bounded) while its creator is still writing the header. */
-static int open_ring(double wait_seconds)
-{
-    double deadline = now_seconds() + wait_seconds;
-    for (;;) {
-        int fd = open(ring_path, O_RDWR | O_CLOEXEC);
-        if (fd < 0) {
-            die("cannot open: %s", strerror(errno));
-        }
-        struct stat st;
-        int64_t magic = 0;
-        if (fstat(fd, &st) == 0 && st.st_size >= MMR_DATA_OFFSET && pread(fd, &magic, 8, 0) == 8 && magic != 0) {
-            return fd;
-        }
-        close(fd);
-        if (now_seconds() > deadline) {
-            die("%s", magic == 0 ? "header not initialised (magic is 0) after the wait" : "file shorter than the header");
-        }
-        usleep(1000);
-    }
+    return head;
 }
 
 int main(int argc, char **argv)
@@ -130,17 +75,29 @@ int main(int argc, char **argv)
         case 'w': wait_seconds = (double)parse_number("-w", optarg, 1, 3600); break;
         case 'r': replace = 1; break;
         default:
-            fprintf(stderr, "usage: people_writer [-n count] [-c capacity] [-p prefix] [-f first_id] [-w wait_seconds] [-r] RING\n");
+            fprintf(stderr, USAGE);
             return 2;
         }
     }
     if (optind != argc - 1) {
-        fprintf(stderr, "usage: people_writer [-n count] [-c capacity] [-p prefix] [-f first_id] [-w wait_seconds] [-r] RING\n");
+        fprintf(stderr, USAGE);
         return 2;
     }
     ring_path = argv[optind];
     if ((capacity & (capacity - 1)) != 0) {
         fprintf(stderr, "people_writer: -c %lld is not a power of two\n", (long long)capacity);
+        return 2;
+    }
+    /* before anything is created: one mapping of at most 2^31 - 1 bytes (Java's MappedByteBuffer) */
+    if (mmr_file_length(PEOPLE_SIZE, capacity) > MMR_MAX_FILE_LENGTH) {
+        int64_t largest = 1;
+        while (mmr_file_length(PEOPLE_SIZE, largest * 2) <= MMR_MAX_FILE_LENGTH) {
+            largest *= 2;
+        }
+        fprintf(stderr, "people_writer: -c %lld makes a ring of %d + %lld x %d = %lld bytes, more than the format's"
+                " limit of %lld bytes (at most -c %lld for People)\n", (long long)capacity, MMR_DATA_OFFSET,
+                (long long)capacity, PEOPLE_STRIDE, (long long)mmr_file_length(PEOPLE_SIZE, capacity),
+                (long long)MMR_MAX_FILE_LENGTH, (long long)largest);
         return 2;
     }
     if (strlen(prefix) > PEOPLE_MAX_NAME_BYTES - 12) {
@@ -149,62 +106,68 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    int fd = create_ring(capacity, replace);
-    if (fd < 0) {
-        fd = open_ring(wait_seconds);
+    char err[512];
+    int fd = MMR_EXISTS;
+    if (replace || access(ring_path, F_OK) != 0) {
+        fd = mmr_create(ring_path, PEOPLE_SIZE, capacity, 0600, replace, err, sizeof err);
+        if (fd == -1) {
+            die("%s", err);
+        }
     }
-    if (mmr_lock_role(fd, MMR_PRODUCER_LOCK_OFFSET) != 0) {
-        die("%s", (errno == EACCES || errno == EAGAIN) ? "the producer role is held by another process"
-                                                       : strerror(errno));
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        die("fstat failed: %s", strerror(errno));
-    }
-    if (st.st_size < MMR_DATA_OFFSET || st.st_size > MMR_MAX_FILE_LENGTH) {
-        die("%s", "file length is not that of a ring");
-    }
-    char *base = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (base == MAP_FAILED) {
-        die("mmap failed: %s", strerror(errno));
+    if (fd == MMR_EXISTS) { /* it exists (another process may have created it first): open theirs */
+        fd = open(ring_path, O_RDWR | O_CLOEXEC);
+        if (fd < 0) {
+            die("cannot open: %s", strerror(errno));
+        }
     }
     struct mmr_ring ring;
-    char err[256];
-    if (mmr_check_header(&ring, base, st.st_size, err, sizeof err) != 0) {
+    if (mmr_map_ring(fd, &ring, wait_seconds, err, sizeof err) != 0) {
         die("%s", err);
     }
     if (ring.record_size != PEOPLE_SIZE) {
-        die("%s", "record size does not match People (132)");
+        die("record size %d does not match People (%d)", ring.record_size, PEOPLE_SIZE);
     }
-
-    int64_t head = mmr_load_acquire(base, MMR_HEAD_OFFSET);
-    int64_t position = mmr_producer_position(&ring);
-    if (head < 0 || head > position || position - head > ring.capacity) {
-        die("%s", "producer position is outside [head, head + capacity]: corrupted file");
+    char *base = ring.base;
+    if (mmr_take_role(fd, MMR_PRODUCER_LOCK_OFFSET, "producer", err, sizeof err) != 0) {
+        die("%s", err);
     }
+    /* the role is ours: tail and the slots past it no longer move; head still may (the consumer) */
+    struct mmr_positions start;
+    if (mmr_snapshot(&ring, &start, err, sizeof err) != 0 || mmr_check_slots(&ring, start.head, start.position, err, sizeof err) != 0) {
+        die("%s", err);
+    }
+    int64_t position = start.position;
     if (mmr_load_acquire(base, MMR_TAIL_OFFSET) != position) {
-        mmr_store_release(base, MMR_TAIL_OFFSET, position); /* repair the tail a crashed producer left behind */
+        /* release: repair the tail a crashed producer left behind; an inspector that acquires it sees the slots */
+        mmr_store_release(base, MMR_TAIL_OFFSET, position);
     }
     /* ids wrap as int32 (unsigned arithmetic: no signed overflow); by default they continue the ring's positions */
     uint32_t id = have_first ? (uint32_t)first_id : (uint32_t)position;
     const uint32_t first = id;
 
-    double start = now_seconds();
-    int64_t cached_head = head;
+    double began = mmr_now();
+    int64_t cached_head = start.head;
     long long written = 0;
     while (written < count) {
         long long want = count - written < BATCH ? count - written : BATCH;
+        if (position >= MMR_MAX_POSITION) {
+            die("producer position %lld reached the format's bound 2^62 (%lld): no more People can be published"
+                " (published %lld of %lld); create the ring again (-r)", (long long)position,
+                (long long)MMR_MAX_POSITION, written, count);
+        }
+        if (want > MMR_MAX_POSITION - position) {
+            want = MMR_MAX_POSITION - position; /* up to the bound; the next batch stops there */
+        }
         int64_t free_slots = ring.capacity - (position - cached_head);
         if (free_slots < want) {
-            /* acquire: pairs with the consumer's release of head; it has finished reading every slot below it */
-            cached_head = mmr_load_acquire(base, MMR_HEAD_OFFSET);
+            cached_head = refresh_head(&ring, cached_head, position);
             free_slots = ring.capacity - (position - cached_head);
             if (free_slots == 0) {
-                double full_since = now_seconds();
+                double full_since = mmr_now();
                 unsigned spins = 0;
-                while ((free_slots = ring.capacity - (position - (cached_head = mmr_load_acquire(base, MMR_HEAD_OFFSET)))) == 0) {
+                while ((free_slots = ring.capacity - (position - (cached_head = refresh_head(&ring, cached_head, position)))) == 0) {
                     sched_yield();
-                    if ((++spins & 1023) == 0 && now_seconds() - full_since > wait_seconds) {
+                    if ((++spins & 1023) == 0 && mmr_now() - full_since > wait_seconds) {
                         fprintf(stderr, "people_writer: ring %s: full for %.0f s, no consumer made room (published %lld of %lld)\n",
                                 ring_path, wait_seconds, written, count);
                         return 1;
@@ -230,11 +193,11 @@ int main(int argc, char **argv)
         id += (uint32_t)n;
         written += n;
     }
-    double seconds = now_seconds() - start;
+    double seconds = mmr_now() - began;
     printf("people_writer: wrote %lld People (ids %" PRId32 "..%" PRId32 ") to %s in %.3f s: %.2f M msgs/s\n",
            written, (int32_t)first, (int32_t)(first + (uint32_t)written - 1u), ring_path, seconds,
            seconds > 0 ? written / seconds / 1e6 : 0.0);
-    munmap(base, (size_t)st.st_size);
+    munmap(base, (size_t)ring.length);
     close(fd); /* drops the producer role */
     return 0;
 }

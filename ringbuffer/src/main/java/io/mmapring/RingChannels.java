@@ -136,15 +136,9 @@ final class RingChannels {
         }
     }
 
-    /** Registers the channel of a file this process has just created (not yet visible to others). */
-    static RingChannels adopt(Path path, FileChannel created) throws IOException {
-        synchronized (OPEN) {
-            final Object key = keyOf(path);
-            final RingChannels entry = new RingChannels(key, created, true);
-            entry.users = 1;
-            OPEN.put(key, entry);
-            return entry;
-        }
+    /** The identity of the file this entry holds open. */
+    Object key() {
+        return key;
     }
 
     /** Gives back one use; the last one closes the file's descriptors (which drops any lock left). */
@@ -303,7 +297,8 @@ final class RingChannels {
         }
     }
 
-    private static Object keyOf(Path path) throws IOException {
+    /** The file's identity: device and inode where the file system has them, else its real path. */
+    static Object keyOf(Path path) throws IOException {
         final BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(path, BasicFileAttributes.class);

@@ -131,35 +131,18 @@ public final class RingFile implements AutoCloseable {
         final FileAttribute<?>[] attributes = posix
             ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)}
             : new FileAttribute<?>[0];
-        final FileChannel channel = FileChannel.open(temporary, EnumSet.of(StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.READ, StandardOpenOption.WRITE), attributes);
-        RingChannels channels = null;
-        RingMapping mapping = null;
-        try {
+        final Object created;
+        // this channel is private (not in the registry) and no lock is ever taken through it: closing it is harmless
+        try (FileChannel channel = FileChannel.open(temporary, EnumSet.of(StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.READ, StandardOpenOption.WRITE), attributes)) {
             if (posix) {
                 Files.setPosixFilePermissions(temporary, permissions); // the umask may have cleared bits asked for
             }
-            final int length = spec.fileLength();
-            allocate(path, directory, channel, length);
-            channels = RingChannels.adopt(temporary, channel);
-            mapping = map(path.toString(), channels, false, length);
-            final ByteBuffer buffer = mapping.buffer().duplicate().order(ByteOrder.LITTLE_ENDIAN);
-            writeHeader(buffer, spec);
+            allocate(path, directory, channel, spec.fileLength());
+            writeHeader(channel, spec);
+            created = RingChannels.keyOf(temporary);
             publish(temporary, path, replace);
-            return new RingFile(path.toString(), channels, mapping, buffer, spec, false);
         } catch (IOException | RuntimeException | Error e) {
-            if (mapping != null) {
-                mapping.close();
-            }
-            try {
-                if (channels != null) {
-                    channels.release();
-                } else {
-                    channel.close();
-                }
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
             try {
                 Files.deleteIfExists(temporary);
             } catch (IOException suppressed) {
@@ -172,6 +155,13 @@ public final class RingFile implements AutoCloseable {
             }
             throw e;
         }
+        // opened through its final name, so that /proc/<pid>/maps and lsof show it there
+        final RingFile ring = open(path, Duration.ZERO, false);
+        if (!ring.channels.key().equals(created)) {
+            ring.close();
+            throw new IOException("ring " + path + ": replaced by another creator right after this one created it");
+        }
+        return ring;
     }
 
     /** Opens an existing ring file for a producer or consumer, waiting up to {@link #DEFAULT_OPEN_TIMEOUT}. */
@@ -585,7 +575,7 @@ public final class RingFile implements AutoCloseable {
             }
             throw new IOException("ring " + name + ": cannot map its " + length + " bytes (" + e.getMessage() + "). Likely causes:"
                 + " this process's mappings reached vm.max_map_count (" + maxMapCount() + ")"
-                + (RingMapping.UNMAPS_ON_CLOSE ? "" : ", which on Java 17-21 counts the mappings of closed rings until a"
+                + (RingMapping.unmapsOnClose() ? "" : ", which on Java 17-21 counts the mappings of closed rings until a"
                     + " garbage collection (close and reuse rings, or run on Java 22+, where close() unmaps at once)")
                 + "; or its address space is limited (ulimit -v)", e);
         }
@@ -606,23 +596,29 @@ public final class RingFile implements AutoCloseable {
         } catch (ClosedByInterruptException e) {
             throw e;
         } catch (IOException first) {
-            if (!RingMapping.UNMAPS_ON_CLOSE) {
-                // Java 17-21: deleted rings keep their space while their mappings wait for a GC; ask for one
+            if (!RingMapping.unmapsOnClose()) {
+                // Java 17-21: deleted rings keep their space while their mappings wait for a GC; ask for one,
+                // then give the cleaners up to 200 ms to unmap them
                 System.gc();
-                try {
-                    TimeUnit.MILLISECONDS.sleep(100);
-                    writeZeros(channel, length);
-                    return;
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                } catch (IOException again) {
-                    first.addSuppressed(again);
+                for (int wait = 0; wait < 40; wait++) {
+                    try {
+                        TimeUnit.MILLISECONDS.sleep(5);
+                        writeZeros(channel, length);
+                        return;
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    } catch (IOException again) {
+                        if (wait == 39) {
+                            first.addSuppressed(again);
+                        }
+                    }
                 }
             }
             throw new IOException("ring " + path + ": cannot allocate " + length + " bytes (" + first.getMessage() + ")"
                 + freeSpace(directory) + ". Likely causes: the file system is too small for the ring (a container's"
                 + " /dev/shm is often 64 MiB: see --shm-size)"
-                + (RingMapping.UNMAPS_ON_CLOSE ? "" : "; on Java 17-21 the space of deleted rings stays in use until their"
+                + (RingMapping.unmapsOnClose() ? "" : "; on Java 17-21 the space of deleted rings stays in use until their"
                     + " mappings are garbage collected (close and reuse rings, or run on Java 22+, where close() unmaps at once)"),
                 first);
         }
@@ -691,6 +687,22 @@ public final class RingFile implements AutoCloseable {
             }
         } catch (IOException | DirectoryIteratorException | SecurityException e) {
             // best effort: a leftover is never mistaken for a ring, it only takes space
+        }
+    }
+
+    /** Writes the header of a new file through its channel: every field, then the magic (nobody sees the file yet). */
+    private static void writeHeader(FileChannel channel, RingSpec spec) throws IOException {
+        final ByteBuffer fields = ByteBuffer.allocate(DATA_OFFSET_OFFSET + 8 - VERSION_OFFSET).order(ByteOrder.LITTLE_ENDIAN);
+        fields.putInt(VERSION).putInt(spec.recordSize()).putInt(spec.stride()).putInt(spec.sequenceOffset())
+            .putLong(spec.capacity()).putLong(DATA_OFFSET).flip();
+        writeFully(channel, fields, VERSION_OFFSET);
+        writeFully(channel, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, MAGIC), MAGIC_OFFSET);
+    }
+
+    private static void writeFully(FileChannel channel, ByteBuffer bytes, long position) throws IOException {
+        long at = position;
+        while (bytes.hasRemaining()) {
+            at += channel.write(bytes, at);
         }
     }
 

@@ -23,7 +23,9 @@ import java.util.Map;
  */
 final class RingMapping {
     /** Whether {@link #close()} releases the mapping at once (Java 22+) or leaves it to the GC (here). */
-    static final boolean UNMAPS_ON_CLOSE = false;
+    static boolean unmapsOnClose() {
+        return false; // a method, not a constant: javac would inline a constant into callers compiled against the other version
+    }
 
     /** Mappings still alive, by file key; guarded by itself. */
     private static final Map<Object, WeakReference<MappedByteBuffer>> ALIVE = new HashMap<>();

@@ -38,8 +38,8 @@ final class RingValidation {
      * @param tail       {@code tail} read before the scan (acquire)
      * @param position   the producer's position {@code P}: {@code tail}, moved over the published slots after it
      * @param stopWord   the sequence word the scan stopped on, or {@code position + 1} if it stopped after {@code capacity} slots
-     * @param stale      whether {@code tail} moved during the scan or the scan stopped on a word from a later lap
-     *                   in every attempt: a live producer, and the snapshot may mix two moments
+     * @param stale      whether {@code tail} moved during the look in every attempt: a producer committing flat
+     *                   out, and the snapshot may mix two moments
      */
     record Snapshot(long headBefore, long head, long tail, long position, long stopWord, boolean stale) {
         /** Records published and not consumed: never above the capacity in a ring that passed {@link #checkPositions}. */
@@ -100,8 +100,8 @@ final class RingValidation {
     /**
      * Takes a consistent snapshot of {@code head}, {@code tail} and the producer's position: reads
      * {@code head}, {@code tail}, scans the published slots after {@code tail}, reads both counters again,
-     * and retries (bounded: {@value #SNAPSHOT_ATTEMPTS} attempts or 5 ms) while {@code tail} moved or the
-     * scan stopped on a word of a later lap, both of which mean a live producer overtook the look.
+     * and retries (bounded: {@value #SNAPSHOT_ATTEMPTS} attempts or 5 ms) while {@code tail} moved, which
+     * means a live producer overtook the look (it may have lapped a slot the scan read).
      */
     static Snapshot snapshot(ByteBuffer buffer, RingSpec spec) {
         final int capacity = spec.capacity();
@@ -126,7 +126,7 @@ final class RingValidation {
                 }
             }
             final long head = (long) LONG.getAcquire(buffer, HEAD_OFFSET);
-            final boolean stale = (long) LONG.getAcquire(buffer, TAIL_OFFSET) != tail || word > position + 1;
+            final boolean stale = (long) LONG.getAcquire(buffer, TAIL_OFFSET) != tail;
             if (!stale || attempt == SNAPSHOT_ATTEMPTS || System.nanoTime() - start > SNAPSHOT_PATIENCE_NANOS) {
                 return new Snapshot(headBefore, head, tail, position, word, stale);
             }
@@ -139,8 +139,12 @@ final class RingValidation {
     }
 
     /**
-     * The position invariants every opener checks ({@code docs/FORMAT.md}, section 5), on a snapshot. A
-     * check that a live producer could make fail on a stale snapshot is skipped when the snapshot is stale.
+     * The position invariants every opener checks ({@code docs/FORMAT.md}, section 5), on a snapshot.
+     * Only one thing can make a healthy ring look inconsistent: a producer that lapped the slot where the
+     * scan stopped (a word from a later lap) after the scan read a {@code tail} that lagged {@code head}.
+     * That producer must have moved {@code tail} (its commit of that lap came after a {@code tail} store
+     * past the slot), so the evidence is excused only on a stale snapshot; with {@code tail} standing still,
+     * a later lap's word is corruption.
      */
     static void checkPositions(String name, Snapshot s, int capacity) {
         final String ring = "ring " + name + ": ";
@@ -165,14 +169,15 @@ final class RingValidation {
             throw new RingFormatException(ring + "producer position " + s.position() + " (tail " + s.tail()
                 + " and the published slots after it) is more than capacity " + capacity + " ahead of head " + s.head());
         }
-        if (s.stale()) {
-            return; // head ahead of the scan, or a later lap's word: explained by a producer moving during the look
+        final boolean laterLap = s.stopWord() > s.position() + 1;
+        if (laterLap && s.stale()) {
+            return; // explained by a producer that lapped the scan while tail moved: not evidence of corruption
         }
         if (s.headBefore() > s.position()) {
             throw new RingFormatException(ring + "head " + s.headBefore() + " is ahead of the producer position "
                 + s.position() + " (tail " + s.tail() + ")");
         }
-        if (s.stopWord() > s.position() + 1) {
+        if (laterLap) {
             throw new RingFormatException(ring + "sequence word " + s.stopWord() + " of position " + s.position()
                 + " is from a later lap while tail " + s.tail() + " stands still");
         }

@@ -17,7 +17,9 @@ import java.nio.channels.FileChannel;
  */
 final class RingMapping {
     /** Whether {@link #close()} releases the mapping at once (here) or leaves it to the GC (Java 17-21). */
-    static final boolean UNMAPS_ON_CLOSE = true;
+    static boolean unmapsOnClose() {
+        return true; // a method, not a constant: javac would inline a constant into callers compiled against the other version
+    }
 
     private final Arena arena;
     private final MemorySegment segment;

@@ -18,6 +18,8 @@ import org.agrona.concurrent.IdleStrategy;
  * churn-producer PATH N      N times: open the ring, take the producer role, close; print "refused K of N"
  * probe-producer PATH        loop on isProducerAlive() until killed
  * create PATH CAPACITY       create a People ring (a big one takes a while: the parent may kill us meanwhile)
+ * open-close PATH N          N times: open, backlog, close; print "maps M fds F" before, every N/10, and "done ..."
+ * inspect PATH               openReadOnly: print "backlog B producer alive A", then try open (read-write)
  * </pre>
  */
 public final class ChildProcess {
@@ -59,6 +61,21 @@ public final class ChildProcess {
                         ring.isProducerAlive();
                     }
                 }
+            case "open-close":
+                openClose(path, Integer.parseInt(args[2]));
+                break;
+            case "inspect":
+                try (RingFile ring = RingFile.openReadOnly(path)) {
+                    System.out.println("backlog " + ring.backlog() + " producer alive " + ring.isProducerAlive());
+                } catch (java.io.IOException e) {
+                    System.out.println("read-only open refused " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                }
+                try (RingFile ring = RingFile.open(path)) {
+                    System.out.println("read-write open took " + ring.backlog());
+                } catch (java.io.IOException e) {
+                    System.out.println("read-write open refused " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                }
+                break;
             case "churn-producer":
                 churnProducer(path, Integer.parseInt(args[2]));
                 break;
@@ -86,6 +103,20 @@ public final class ChildProcess {
             }
         }
         System.out.println("refused " + refused + " of " + starts + (first == null ? "" : ": " + first));
+    }
+
+    static void openClose(Path path, int cycles) throws Exception {
+        System.out.println("start " + Resources.describe());
+        final long started = System.nanoTime();
+        for (int i = 1; i <= cycles; i++) {
+            try (RingFile ring = RingFile.open(path)) {
+                ring.backlog();
+            }
+            if (i % (cycles / 10) == 0) {
+                System.out.println("at " + i + " " + Resources.describe());
+            }
+        }
+        System.out.println("done " + Resources.describe() + " in " + (System.nanoTime() - started) / 1_000_000 + " ms");
     }
 
     static void produce(Path path, long count, int batch) throws Exception {

@@ -25,7 +25,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "read", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Waits for the ring file and a producer, then consumes People and prints them"
         + " (or, with --quiet, only counts and checks them).",
-        "Stops after --count People, or when the producer is gone and the ring is drained.",
+        "Stops after --count People: a producer that goes away before that may be restarted, so it says so"
+            + " and waits up to --wait seconds for one to come back (--stop-when-producer-exits: stop at once).",
+        "Without --count it stops when the producer is gone and the ring is drained.",
         "Reports lost, out-of-order and duplicate ids and names that do not match <prefix>-<id>;"
             + " exits 1 if there is any."})
 final class ReadCommand implements Callable<Integer> {
@@ -42,6 +44,11 @@ final class ReadCommand implements Callable<Integer> {
         description = "Stop after N People; 0: when the producer is gone and the ring is drained (default: ${DEFAULT-VALUE}).")
     long count;
 
+    @Option(names = "--stop-when-producer-exits",
+        description = "With --count: stop as soon as the producer is gone and the ring is drained, instead of"
+            + " waiting for a producer to come back.")
+    boolean stopWhenProducerExits;
+
     @Option(names = {"-q", "--quiet"}, description = "Do not print each People; only count and check them.")
     boolean quiet;
 
@@ -52,7 +59,8 @@ final class ReadCommand implements Callable<Integer> {
     Integer firstId;
 
     @Option(names = "--wait", paramLabel = "SECONDS",
-        description = "How long to wait for the ring file and a producer (default: ${DEFAULT-VALUE}).")
+        description = "How long to wait for the ring file and a producer: at the start, and each time the producer"
+            + " goes away before --count People (default: ${DEFAULT-VALUE}).")
     double waitSeconds = 10;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up after this long in all; 0: never (default: ${DEFAULT-VALUE}).")
@@ -78,9 +86,9 @@ final class ReadCommand implements Callable<Integer> {
             final Check check = new Check(firstId != null ? firstId : (int) consumer.ring().position(),
                 new PeopleNames(prefix), quiet ? null : out);
             final long begin = System.nanoTime();
-            final boolean timedOut = consume(file, consumer, check, timeoutSeconds > 0 ? start + (long) (timeoutSeconds * 1e9) : 0);
+            final End end = consume(file, consumer, check, timeoutSeconds > 0 ? start + (long) (timeoutSeconds * 1e9) : 0);
             final long nanos = System.nanoTime() - begin;
-            return report(file, check, nanos, timedOut, out);
+            return report(file, check, nanos, end, out);
         }
     }
 
@@ -151,17 +159,41 @@ final class ReadCommand implements Callable<Integer> {
         }
     }
 
-    /** Consumes until the count, or until the producer is gone and the ring drained; true if timed out. */
-    private boolean consume(RingFile file, PeopleConsumer consumer, Check check, long end) throws IOException {
+    /** Why {@link #consume} stopped. */
+    enum End {
+        /** The count was reached, or (no count, or --stop-when-producer-exits) the producer left and the ring is drained. */
+        DONE,
+        /** The producer left before the count and none came back within --wait. */
+        NO_PRODUCER,
+        /** --timeout passed. */
+        TIMED_OUT
+    }
+
+    /**
+     * Consumes until the count, or until the producer is gone and the ring drained. With a count, a
+     * producer that goes away is waited for (up to --wait each time, --timeout in all), with one line on
+     * the error stream when it goes and one when a producer is back: a restarted writer continues the
+     * stream. Without a count, or with --stop-when-producer-exits, its leaving ends the run.
+     */
+    private End consume(RingFile file, PeopleConsumer consumer, Check check, long end) throws IOException {
         final IdleStrategy idle = this.idle.strategy();
+        final PrintWriter err = spec.commandLine().getErr();
         final long target = count;
+        final boolean stopWhenGone = target == 0 || stopWhenProducerExits;
         final long livenessEvery = TimeUnit.MILLISECONDS.toNanos(1);
+        final long absenceLimit = (long) (waitSeconds * 1e9);
         long received = 0;
         long lastLiveness = System.nanoTime();
+        long absentSince = 0;
+        boolean absent = false;
         while (target == 0 || received < target) {
             final int limit = target == 0 ? 256 : (int) Math.min(256, target - received);
             final int n = consumer.poll(check, limit);
             if (n > 0) {
+                if (absent) { // a producer came and went between two looks at its lock
+                    absent = false;
+                    producerBack(err, file, received);
+                }
                 received += n;
                 idle.reset();
                 continue;
@@ -172,22 +204,42 @@ final class ReadCommand implements Callable<Integer> {
                 if (!file.isProducerAlive()) {
                     // the producer is gone: what it published before it left is still to be read
                     final int last = consumer.poll(check, limit);
-                    if (last == 0) {
+                    if (last > 0) {
+                        received += last;
+                        continue;
+                    }
+                    if (stopWhenGone) {
                         break;
                     }
-                    received += last;
-                    continue;
+                    if (!absent) {
+                        absent = true;
+                        absentSince = now;
+                        err.printf("read: ring %s: the producer is gone after %d of %d People; waiting up to %s s"
+                            + " (--wait) for a producer to come back%n", file.name(), received, target, waitSeconds);
+                        err.flush();
+                    } else if (now - absentSince > absenceLimit) {
+                        return End.NO_PRODUCER;
+                    }
+                } else if (absent) {
+                    absent = false;
+                    producerBack(err, file, received);
                 }
                 if (end != 0 && now - end >= 0) {
-                    return true;
+                    return End.TIMED_OUT;
                 }
             }
             idle.idle();
         }
-        return false;
+        return End.DONE;
     }
 
-    private int report(RingFile file, Check check, long nanos, boolean timedOut, PrintWriter out) {
+    private void producerBack(PrintWriter err, RingFile file, long received) {
+        err.printf("read: ring %s: a producer is back after %d of %d People%n", file.name(), received, count);
+        err.flush();
+    }
+
+    private int report(RingFile file, Check check, long nanos, End end, PrintWriter out) {
+        final boolean timedOut = end == End.TIMED_OUT;
         final IdCheck ids = check.ids;
         final long missing = count > 0 ? count - ids.received() : 0;
         final boolean ok = check.clean() && missing == 0 && !timedOut;
@@ -198,7 +250,8 @@ final class ReadCommand implements Callable<Integer> {
                 + " bad names %d%s%s: %s%n",
             ids.received(), file.name(), nanos / 1e9, WriteCommand.rate(ids.received(), nanos), ids.lost(),
             ids.outOfOrder(), ids.duplicates(), check.badNames,
-            missing > 0 ? ", missing " + missing + " of " + count + " (the producer left)" : "",
+            missing > 0 ? ", missing " + missing + " of " + count + (end == End.NO_PRODUCER
+                ? " (no producer came back within --wait " + waitSeconds + " s)" : timedOut ? "" : " (the producer left)") : "",
             timedOut ? ", timed out after " + timeoutSeconds + " s" : "",
             ok ? "OK" : "FAILED");
         for (String example : check.badNameExamples) {

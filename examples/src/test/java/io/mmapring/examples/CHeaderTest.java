@@ -33,6 +33,7 @@ class CHeaderTest {
         java.put("MMR_MAX_RECORD_SIZE", (long) RingLayout.MAX_RECORD_SIZE);
         java.put("MMR_MAX_CAPACITY", RingLayout.MAX_CAPACITY);
         java.put("MMR_MAX_FILE_LENGTH", RingLayout.MAX_FILE_LENGTH);
+        java.put("MMR_MAX_POSITION", RingLayout.MAX_POSITION);
         java.put("MMR_PRODUCER_LOCK_OFFSET", RingLayout.PRODUCER_LOCK_OFFSET);
         java.put("MMR_CONSUMER_LOCK_OFFSET", RingLayout.CONSUMER_LOCK_OFFSET);
         java.put("PEOPLE_NAME_OFFSET", (long) People.NAME_OFFSET);

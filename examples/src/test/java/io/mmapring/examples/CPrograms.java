@@ -36,4 +36,18 @@ final class CPrograms {
     static Path program(String name) throws IOException, InterruptedException {
         return build().resolve(name);
     }
+
+    /** A test-only program, src/test/c/NAME.c, compiled against examples/c/mmapring.h into target/c. */
+    static synchronized Path testProgram(String name) throws IOException, InterruptedException {
+        final Path base = Paths.get(System.getProperty("basedir", ".")).toAbsolutePath();
+        final Path out = build().resolve(name);
+        final Path source = base.resolve("src").resolve("test").resolve("c").resolve(name + ".c");
+        final Process cc = new ProcessBuilder("cc", "-O2", "-Wall", "-Wextra", "-Werror", "-std=c11",
+            "-I", base.resolve("c").toString(), "-o", out.toString(), source.toString())
+            .redirectErrorStream(true).start();
+        final byte[] log = cc.getInputStream().readAllBytes();
+        assertTrue(cc.waitFor(120, TimeUnit.SECONDS), "cc did not finish within 120 s");
+        assertEquals(0, cc.exitValue(), () -> "cc " + source + " failed:\n" + new String(log, StandardCharsets.UTF_8));
+        return out;
+    }
 }

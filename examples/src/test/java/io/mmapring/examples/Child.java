@@ -2,6 +2,7 @@ package io.mmapring.examples;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,12 +25,48 @@ final class Child implements AutoCloseable {
         return new Child("people-ring " + args[0], ChildJvm.start(args));
     }
 
+    /** {@code java -cp <test class path> main args}: a test program of this module as a second JVM. */
+    static Child java(Class<?> main, String... args) throws IOException {
+        final List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(main.getName());
+        command.addAll(Arrays.asList(args));
+        return new Child(main.getSimpleName() + " " + args[0], ChildJvm.exec(command));
+    }
+
     /** A program built from examples/c. */
     static Child c(Path program, String... args) throws IOException {
         final List<String> command = new ArrayList<>();
         command.add(program.toString());
         command.addAll(Arrays.asList(args));
         return new Child(program.getFileName().toString(), ChildJvm.exec(command));
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /**
+     * Waits until the output contains {@code text}, at most {@code seconds}; fails, quoting the output,
+     * if the child exits or the time passes first.
+     */
+    void awaitOutput(String text, double seconds) throws InterruptedException {
+        final long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        while (!output().contains(text)) {
+            if (!isAlive()) {
+                // it may have printed the text just before exiting
+                if (!output().contains(text)) {
+                    throw new AssertionError(this + " exited before printing \"" + text + "\". Its output:\n" + output());
+                }
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(this + " did not print \"" + text + "\" within " + seconds + " s. Its output:\n" + output());
+            }
+            Thread.sleep(2);
+        }
     }
 
     boolean isAlive() {

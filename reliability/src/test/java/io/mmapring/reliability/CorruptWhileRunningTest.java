@@ -138,8 +138,8 @@ class CorruptWhileRunningTest {
         producer.close();
         consumer.close();
         raw.putLong(RingLayout.HEAD_OFFSET, Long.MIN_VALUE); // position - head would overflow to a small number
-        assertNamed(assertThrows(RingFormatException.class, () -> ring.producer()), "outside [head " + Long.MIN_VALUE);
-        assertNamed(assertThrows(RingFormatException.class, () -> ring.consumer()), "head " + Long.MIN_VALUE + " is outside");
+        assertNamed(assertThrows(RingFormatException.class, () -> ring.producer()), "head " + Long.MIN_VALUE + " is negative");
+        assertNamed(assertThrows(RingFormatException.class, () -> ring.consumer()), "head " + Long.MIN_VALUE + " is negative");
         raw.putLong(RingLayout.HEAD_OFFSET, 7); // ahead of the producer position 6
         assertThrows(RingFormatException.class, () -> ring.producer());
         assertThrows(RingFormatException.class, () -> ring.consumer());

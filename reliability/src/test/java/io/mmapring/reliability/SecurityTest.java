@@ -103,12 +103,14 @@ class SecurityTest {
         final byte[] name = new byte[People.NAME_LENGTH];
         final long[] stats = new long[2];
         try (RingFile ring = RingFile.open(path)) {
+            // taken before the hostile writer starts: a role take checks every slot it takes over, and refuses
+            // most of what the writer garbles, so a consumer taken later might never read a forged record
+            PeopleConsumer consumer = new PeopleConsumer(ring.consumer());
             final ChildJvm hostile = ChildJvm.start("hostile", HostileWriterChild.class, path.toString(), Integer.toString(seconds),
                 Long.toString(seed), Integer.toString(spec.stride()), Integer.toString(spec.sequenceOffset()),
                 Integer.toString(spec.capacity()));
             children.add(hostile);
             hostile.await("READY ", Duration.ofSeconds(60));
-            PeopleConsumer consumer = null; // taken in the loop: the hostile writer may already have garbled head
             final PeopleConsumer.PeopleHandler handler = people -> {
                 final int length = people.nameTo(name);
                 stats[0] = Math.max(stats[0], length);
