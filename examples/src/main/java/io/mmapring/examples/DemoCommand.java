@@ -110,6 +110,8 @@ final class DemoCommand implements Callable<Integer> {
         final long pid = ProcessHandle.current().pid();
         final Path ringPath = dir.resolve("people-ring-demo-" + pid);
         final Path socketPath = dir.resolve("people-ring-demo-" + pid + ".sock");
+        ringPath.toFile().deleteOnExit(); // also on Ctrl-C; each step deletes its own file when it ends
+        socketPath.toFile().deleteOnExit();
         attempt(ring, out, () -> ringTransfer(ring, ringPath, wait, out));
         attempt(socket, out, () -> socketTransfer(socket, socketPath, out));
         attempt(pipe, out, () -> pipeTransfer(pipe, out));
