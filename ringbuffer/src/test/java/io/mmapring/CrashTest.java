@@ -67,8 +67,8 @@ class CrashTest {
             producer.start();
             long lastStart = -1;
             for (int round = 0; round <= KILLS; round++) {
+                final long headBefore = ring.head(); // no consumer runs now: read before the new one can start consuming
                 try (Jvm reader = Jvm.start("consume", path.toString(), Long.toString(count), Integer.toString(batch))) {
-                    final long headBefore = ring.head();
                     final long start = Long.parseLong(reader.await("start ", 30_000).substring(6));
                     assertEquals(headBefore, start, "a new consumer starts at head");
                     assertTrue(start > lastStart, "progress between rounds");

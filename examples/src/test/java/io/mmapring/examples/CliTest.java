@@ -293,7 +293,7 @@ class CliTest {
         try (Child demo = Child.cli("demo")) {
             assertEquals(0, demo.waitFor(110), demo::output);
             final String out = demo.output();
-            assertTrue(out.contains("wrote 1000000 People in ")
+            assertTrue(out.contains("read 1000000 People from ring ")
                 && out.contains("read 1000000 People from ")
                 && out.contains("lost 0, out of order 0, duplicates 0, bad names 0: OK")
                 && out.contains("round trip (us): p50 ")
