@@ -43,6 +43,16 @@ final class OtherUser {
         return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 
+    /** Runs a command as this (root) process, e.g. {@code mount}; returns its exit code, -1 if it hung. */
+    static int runAsRoot(String... command) throws IOException, InterruptedException {
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            return -1;
+        }
+        return process.exitValue();
+    }
+
     private static String readableClassPath(Path scratch) throws IOException {
         final Path jars = Files.createDirectories(scratch.resolve("classpath"));
         Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwxr-xr-x"));

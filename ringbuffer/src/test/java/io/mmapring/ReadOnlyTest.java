@@ -1,12 +1,10 @@
 package io.mmapring;
 
-import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -86,7 +84,7 @@ class ReadOnlyTest {
     void aRingOnAReadOnlyMountCanBeInspected() throws Exception {
         OtherUser.assumeAvailable();
         final Path mount = Files.createDirectories(scratch.resolve("mount"));
-        Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mount.toString()) == 0,
+        Assumptions.assumeTrue(OtherUser.runAsRoot("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mount.toString()) == 0,
             "cannot mount a tmpfs here");
         try {
             final Path ring = mount.resolve("ring");
@@ -94,11 +92,11 @@ class ReadOnlyTest {
                 producer.offer(new byte[People.SIZE]);
             }
             // on Java 17-21 the closed ring's writable mapping lives until a GC and keeps the mount busy
-            int remount = run("mount", "-o", "remount,ro", mount.toString());
+            int remount = OtherUser.runAsRoot("mount", "-o", "remount,ro", mount.toString());
             for (int i = 0; remount != 0 && !RingMapping.unmapsOnClose() && i < 20; i++) {
                 System.gc();
                 Thread.sleep(50);
-                remount = run("mount", "-o", "remount,ro", mount.toString());
+                remount = OtherUser.runAsRoot("mount", "-o", "remount,ro", mount.toString());
             }
             assertEquals(0, remount, "remount read-only");
             try (RingFile inspected = RingFile.openReadOnly(ring)) {
@@ -109,7 +107,7 @@ class ReadOnlyTest {
             assertEquals(ring + ": read-only file system: a producer or consumer needs write access"
                 + " (RingFile.openReadOnly does not)", e.getMessage());
         } finally {
-            run("umount", "-l", mount.toString());
+            OtherUser.runAsRoot("umount", "-l", mount.toString());
         }
     }
 
@@ -123,14 +121,4 @@ class ReadOnlyTest {
             e.getMessage());
         assertThrows(java.nio.file.NoSuchFileException.class, () -> RingFile.openReadOnly(path.resolveSibling("absent")));
     }
-
-    private static int run(String... command) throws IOException, InterruptedException {
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            return -1;
-        }
-        return process.exitValue();
-    }
-
 }

@@ -1,6 +1,5 @@
 package io.mmapring;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -78,7 +77,7 @@ class ResourceTest {
     void createWriteCloseDeleteOnASmallTmpfsNeverRunsOutOfSpace() throws Exception {
         OtherUser.assumeAvailable();
         final Path mount = Files.createDirectories(scratch.resolve("tmpfs"));
-        Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", mount.toString()) == 0, "cannot mount a tmpfs");
+        Assumptions.assumeTrue(OtherUser.runAsRoot("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", mount.toString()) == 0, "cannot mount a tmpfs");
         try {
             final FileStore store = Files.getFileStore(mount);
             final long empty = store.getUsableSpace();
@@ -104,7 +103,7 @@ class ResourceTest {
                 assertEquals(0, spaceHeldAfterClose, "Java 22+: the space is back after every close");
             }
         } finally {
-            run("umount", "-l", mount.toString());
+            OtherUser.runAsRoot("umount", "-l", mount.toString());
         }
     }
 
@@ -149,14 +148,5 @@ class ResourceTest {
             assertFalse(child.output().contains("WARNING"), child.output());
             assertTrue(child.output().contains("done maps"), child.output());
         }
-    }
-
-    private static int run(String... command) throws IOException, InterruptedException {
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            return -1;
-        }
-        return process.exitValue();
     }
 }

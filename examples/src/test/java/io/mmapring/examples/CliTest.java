@@ -1,8 +1,6 @@
 package io.mmapring.examples;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,37 +31,17 @@ class CliTest {
         Files.deleteIfExists(ring);
     }
 
-    /** Output, error output and exit code of one in-process run. */
-    private static final class Run {
-        final int code;
-        final String out;
-        final String err;
-
-        Run(String... args) {
-            final StringWriter out = new StringWriter();
-            final StringWriter err = new StringWriter();
-            this.code = PeopleRingCli.execute(args, new PrintWriter(out), new PrintWriter(err));
-            this.out = out.toString();
-            this.err = err.toString();
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + code + "\nout:\n" + out + "\nerr:\n" + err;
-        }
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"write", "read", "demo", "pingpong", "pong", "inspect"})
     void everySubcommandHasHelp(String command) {
-        final Run run = new Run(command, "--help");
+        final CliRun run = new CliRun(command, "--help");
         assertEquals(0, run.code, run::toString);
         assertTrue(run.out.startsWith("Usage: people-ring " + command), run::toString);
     }
 
     @Test
     void noCommandIsAUsageError() {
-        final Run run = new Run();
+        final CliRun run = new CliRun();
         assertEquals(PeopleRingCli.USAGE, run.code, run::toString);
         assertTrue(run.err.contains("a command is required"), run::toString);
     }
@@ -85,21 +63,21 @@ class CliTest {
 
     @Test
     void successiveWritersContinueTheIdsAndTheReaderPrintsThem() {
-        assertEquals(0, new Run("write", "--ring", ring.toString(), "--count", "2", "--capacity", "16").code);
-        assertEquals(0, new Run("write", "--ring", ring.toString(), "--count", "2", "--name", "p").code);
-        final Run read = new Run("read", "--ring", ring.toString(), "--count", "2", "--wait", "1");
+        assertEquals(0, new CliRun("write", "--ring", ring.toString(), "--count", "2", "--capacity", "16").code);
+        assertEquals(0, new CliRun("write", "--ring", ring.toString(), "--count", "2", "--name", "p").code);
+        final CliRun read = new CliRun("read", "--ring", ring.toString(), "--count", "2", "--wait", "1");
         assertEquals(0, read.code, read::toString);
         assertTrue(read.out.startsWith("id=0 name=person-0\nid=1 name=person-1\nread 2 People"), read::toString);
-        final Run rest = new Run("read", "--ring", ring.toString(), "--name", "p", "--wait", "1");
+        final CliRun rest = new CliRun("read", "--ring", ring.toString(), "--name", "p", "--wait", "1");
         assertEquals(0, rest.code, rest::toString);
         assertTrue(rest.out.startsWith("id=2 name=p-2\nid=3 name=p-3\nread 2 People"), rest::toString);
     }
 
     @Test
     void readReportsLostIdsAndFails() {
-        assertEquals(0, new Run("write", "--ring", ring.toString(), "--count", "100", "--capacity", "128",
+        assertEquals(0, new CliRun("write", "--ring", ring.toString(), "--count", "100", "--capacity", "128",
             "--first-id", "5").code);
-        final Run read = new Run("read", "--ring", ring.toString(), "--quiet", "--first-id", "0", "--wait", "1");
+        final CliRun read = new CliRun("read", "--ring", ring.toString(), "--quiet", "--first-id", "0", "--wait", "1");
         assertEquals(PeopleRingCli.FAILED, read.code, read::toString);
         assertTrue(read.out.contains("read 100 People") && read.out.contains("lost 5, out of order 0, duplicates 0")
             && read.out.endsWith(": FAILED\n"), read::toString);
@@ -115,7 +93,7 @@ class CliTest {
             out.offer(1, "person-1"); // again: duplicate
             out.offer(3, "mallory");  // right id, wrong name
         }
-        final Run read = new Run("read", "--ring", ring.toString(), "--quiet", "--wait", "1");
+        final CliRun read = new CliRun("read", "--ring", ring.toString(), "--quiet", "--wait", "1");
         assertEquals(PeopleRingCli.FAILED, read.code, read::toString);
         assertTrue(read.out.contains("read 5 People") && read.out.contains("lost 0, out of order 1, duplicates 1, bad names 1")
             && read.out.contains("bad name: id 3 has name \"mallory\""), read::toString);
@@ -123,22 +101,22 @@ class CliTest {
 
     @Test
     void readWithCountFailsWhenTheProducerLeavesEarly() {
-        assertEquals(0, new Run("write", "--ring", ring.toString(), "--count", "10", "--capacity", "16").code);
-        final Run read = new Run("read", "--ring", ring.toString(), "--quiet", "--count", "20", "--wait", "1");
+        assertEquals(0, new CliRun("write", "--ring", ring.toString(), "--count", "10", "--capacity", "16").code);
+        final CliRun read = new CliRun("read", "--ring", ring.toString(), "--quiet", "--count", "20", "--wait", "1");
         assertEquals(PeopleRingCli.FAILED, read.code, read::toString);
         assertTrue(read.out.contains("read 10 People") && read.out.contains("missing 10 of 20"), read::toString);
     }
 
     @Test
     void readGivesUpWithAClearErrorWhenNoRingAppears() {
-        final Run read = new Run("read", "--ring", ring.toString(), "--wait", "0.2");
+        final CliRun read = new CliRun("read", "--ring", ring.toString(), "--wait", "0.2");
         assertEquals(PeopleRingCli.FAILED, read.code, read::toString);
         assertTrue(read.err.contains("ring " + ring + ": no such file after waiting 0.2 s"), read::toString);
     }
 
     @Test
     void writeRefusesANameThatCannotHoldTheId() {
-        final Run run = new Run("write", "--ring", ring.toString(), "--count", "1", "--name", "x".repeat(120));
+        final CliRun run = new CliRun("write", "--ring", ring.toString(), "--count", "1", "--name", "x".repeat(120));
         assertEquals(PeopleRingCli.FAILED, run.code, run::toString);
         assertTrue(run.err.contains("--name prefix of 120 UTF-8 bytes exceeds 115"), run::toString);
         assertTrue(Files.notExists(ring), "nothing is created for a refused command line");
@@ -146,8 +124,8 @@ class CliTest {
 
     @Test
     void inspectPrintsTheHeaderAndTheState() throws Exception {
-        assertEquals(0, new Run("write", "--ring", ring.toString(), "--count", "10", "--capacity", "1024").code);
-        final Run idle = new Run("inspect", ring.toString());
+        assertEquals(0, new CliRun("write", "--ring", ring.toString(), "--count", "10", "--capacity", "1024").code);
+        final CliRun idle = new CliRun("inspect", ring.toString());
         assertEquals(0, idle.code, idle::toString);
         final List<String> lines = idle.out.lines().collect(Collectors.toList());
         for (String line : new String[] {"ring               " + ring, "magic              0x474e495250414d4d (\"MMAPRING\")",
@@ -162,13 +140,13 @@ class CliTest {
         // a writer in another JVM blocked on the full ring holds the producer role: inspect sees it alive
         try (Child writer = Child.cli("write", "--ring", ring.toString(), "--count", "2000", "--wait", "60", "--idle", "backoff")) {
             final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            Run busy;
+            CliRun busy;
             do {
                 if (!writer.isAlive() || System.nanoTime() - deadline > 0) {
                     fail("the writer did not fill the ring: " + writer.output());
                 }
                 Thread.sleep(20);
-                busy = new Run("inspect", ring.toString());
+                busy = new CliRun("inspect", ring.toString());
             } while (!busy.out.contains("backlog            1024 of 1024"));
             assertTrue(busy.out.contains("producer           alive") && busy.out.contains("consumer           none"), busy::toString);
         }
@@ -177,7 +155,7 @@ class CliTest {
     @Test
     void inspectRefusesAFileThatIsNotARingWithTheLibrarysError() throws IOException {
         Files.write(ring, "#!/bin/sh\necho this is a shell script, not a ring\n".repeat(20).getBytes(StandardCharsets.US_ASCII));
-        final Run run = new Run("inspect", ring.toString());
+        final CliRun run = new CliRun("inspect", ring.toString());
         assertEquals(PeopleRingCli.FAILED, run.code, run::toString);
         assertTrue(run.err.contains("ring " + ring + ": magic 0x") && run.err.contains("is not MMAPRING")
             && run.err.contains("not a ring file"), run::toString);
@@ -187,10 +165,10 @@ class CliTest {
     @Test
     void inspectRefusesAShortFileAndAMissingOne() throws IOException {
         Files.write(ring, new byte[10]);
-        final Run shortFile = new Run("inspect", "--wait", "0", ring.toString());
+        final CliRun shortFile = new CliRun("inspect", "--wait", "0", ring.toString());
         assertEquals(PeopleRingCli.FAILED, shortFile.code, shortFile::toString);
         assertTrue(shortFile.err.contains("ring " + ring + ": file length 10 is shorter than the header (384 bytes)"), shortFile::toString);
-        final Run missing = new Run("inspect", ring + ".missing");
+        final CliRun missing = new CliRun("inspect", ring + ".missing");
         assertEquals(PeopleRingCli.FAILED, missing.code, missing::toString);
         assertTrue(missing.err.contains("no such file: " + ring + ".missing"), missing::toString);
     }
@@ -199,7 +177,7 @@ class CliTest {
     void pingpongPrintsPercentilesAndWritesAnHgrmFile() throws IOException {
         final Path hgrm = Paths.get(System.getProperty("basedir", "."), "target", "pingpong-test-" + ProcessHandle.current().pid() + ".hgrm");
         try {
-            final Run run = new Run("pingpong", "--count", "3000", "--warmup", "1000", "--idle", "yield", "--hgrm", hgrm.toString());
+            final CliRun run = new CliRun("pingpong", "--count", "3000", "--warmup", "1000", "--idle", "yield", "--hgrm", hgrm.toString());
             assertEquals(0, run.code, run::toString);
             assertTrue(run.out.contains("round trip (us): p50 ") && run.out.contains(", p99.9 ")
                 && run.out.contains("3000 samples)"), run::toString);
@@ -213,7 +191,7 @@ class CliTest {
 
     @Test
     void pingpongOpenLoopRecordsEverySend() {
-        final Run run = new Run("pingpong", "--rate", "20000", "--count", "4000", "--warmup", "500", "--idle", "yield");
+        final CliRun run = new CliRun("pingpong", "--rate", "20000", "--count", "4000", "--warmup", "500", "--idle", "yield");
         assertEquals(0, run.code, run::toString);
         assertTrue(run.out.contains("open loop at 20000.0 msgs/s") && run.out.contains("4000 samples)"), run::toString);
     }
@@ -227,7 +205,7 @@ class CliTest {
             RingFile.create(in, People.spec(64)).close();
             try (Child pong = Child.cli("pong", "--ping", out.toString(), "--pong", in.toString(), "--idle", "yield",
                      "--timeout", "90")) {
-                final Run run = new Run("pingpong", "--out", out.toString(), "--in", in.toString(), "--no-echo",
+                final CliRun run = new CliRun("pingpong", "--out", out.toString(), "--in", in.toString(), "--no-echo",
                     "--count", "3000", "--warmup", "500", "--idle", "yield", "--timeout", "90");
                 assertEquals(0, run.code, () -> run + "\npong:\n" + pong.output());
                 assertTrue(run.out.contains("<-> an echo run elsewhere (--no-echo) over " + out + " -> " + in)
@@ -254,7 +232,7 @@ class CliTest {
         try {
             RingFile.create(out, People.spec(64)).close();
             RingFile.create(in, People.spec(64)).close();
-            final Run run = new Run("pingpong", "--out", out.toString(), "--in", in.toString(), "--no-echo",
+            final CliRun run = new CliRun("pingpong", "--out", out.toString(), "--in", in.toString(), "--no-echo",
                 "--timeout", "0.5");
             assertEquals(PeopleRingCli.FAILED, run.code, run::toString);
             assertTrue(run.err.contains("no echo within 0.5 s: ring " + out + " has no consumer, ring " + in
@@ -267,10 +245,10 @@ class CliTest {
 
     @Test
     void pingpongRefusesNoEchoWithoutRingsAndARingWithLeftovers() throws IOException {
-        final Run noRings = new Run("pingpong", "--no-echo");
+        final CliRun noRings = new CliRun("pingpong", "--no-echo");
         assertEquals(PeopleRingCli.FAILED, noRings.code, noRings::toString);
         assertTrue(noRings.err.contains("--no-echo needs --out and --in"), noRings::toString);
-        final Run half = new Run("pingpong", "--out", ring.toString());
+        final CliRun half = new CliRun("pingpong", "--out", ring.toString());
         assertEquals(PeopleRingCli.FAILED, half.code, half::toString);
         assertTrue(half.err.contains("--out and --in go together"), half::toString);
         final Path in = Paths.get(ring + "-in");
@@ -280,7 +258,7 @@ class CliTest {
                 old.offer(7, "left-over");
             }
             RingFile.create(ring, People.spec(16)).close();
-            final Run leftover = new Run("pingpong", "--out", ring.toString(), "--in", in.toString(), "--no-echo");
+            final CliRun leftover = new CliRun("pingpong", "--out", ring.toString(), "--in", in.toString(), "--no-echo");
             assertEquals(PeopleRingCli.FAILED, leftover.code, leftover::toString);
             assertTrue(leftover.err.contains("--in ring " + in + ": backlog 1 (head 0, producer position 1)"), leftover::toString);
         } finally {
