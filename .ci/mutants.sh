@@ -159,7 +159,7 @@ run_jcstress() {
   dir="$out/$id"
   log="$dir/jcstress.txt"
   (cd "$dir" && timeout --kill-after=30 "${MUTANT_TIMEOUT:-900}" "$java" -cp "$dir/classes:$jar" org.openjdk.jcstress.Main \
-      -t "$tests" -f "$forks" -iters "${MUTANT_ITERS:-3}" -time "${MUTANT_TIME:-200}" -sc false \
+      -v -t "$tests" -f "$forks" -iters "${MUTANT_ITERS:-3}" -time "${MUTANT_TIME:-200}" -sc false \
       -jvmArgs "$(stress_flags)" -r "$dir/results") >"$log" 2>&1 || status=$?
   if ! grep -q '^RUN RESULTS:' "$log"; then
     echo "    jcstress did not finish (exit status $status); log $log" >&2

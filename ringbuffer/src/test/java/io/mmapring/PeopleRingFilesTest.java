@@ -56,6 +56,23 @@ class PeopleRingFilesTest {
         }
     }
 
+    @Test
+    void idlingCallsGiveUpWhenTheThreadIsInterrupted() throws IOException {
+        RingFile.create(path, People.spec(1)).close();
+        try (PeopleProducer out = PeopleProducer.open(path); PeopleConsumer in = PeopleConsumer.open(path)) {
+            Thread.currentThread().interrupt();
+            try {
+                assertEquals(0, in.poll(p -> { }, 1, idle), "nothing to poll: gives up, returns 0");
+                assertTrue(out.offer(1, "fills the ring", idle), "room: no idling needed");
+                assertFalse(out.offer(2, "no room", idle), "full: gives up, returns false");
+                assertEquals(0, out.claim(1, idle), "full: gives up, returns 0");
+            } finally {
+                Thread.interrupted();
+            }
+            assertEquals(1, in.poll(p -> assertEquals(1, p.id()), 1), "the refused offer wrote nothing");
+        }
+    }
+
     /** How many of this process's file descriptors refer to {@code file} (Linux: /proc/self/fd). */
     private static long descriptorsOf(Path file) throws IOException {
         final Path real = file.toRealPath();
