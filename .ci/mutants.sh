@@ -147,8 +147,17 @@ build() {
   fi
 }
 
+# C2 only, with every scheduling/optimization randomizer this JDK has (17.0.15 has the first four;
+# 25 adds macro expansion, incremental inlining and unstable-if traps). Each fork picks a random StressSeed.
 stress_flags() {
-  echo "-XX:-TieredCompilation -XX:+UnlockDiagnosticVMOptions -XX:+StressLCM -XX:+StressGCM -XX:+StressIGVN -XX:+StressCCP"
+  local flags="-XX:-TieredCompilation -XX:+UnlockDiagnosticVMOptions -XX:+StressLCM -XX:+StressGCM -XX:+StressIGVN -XX:+StressCCP"
+  local extra
+  for extra in StressMacroExpansion StressIncrementalInlining StressUnstableIfTraps; do
+    if "$java" -XX:+UnlockDiagnosticVMOptions "-XX:+$extra" -version >/dev/null 2>&1; then
+      flags="$flags -XX:+$extra"
+    fi
+  done
+  echo "$flags"
 }
 
 # run_jcstress <id> <forks>: runs jcstress on the mutant's classes; prints the FORBIDDEN rows

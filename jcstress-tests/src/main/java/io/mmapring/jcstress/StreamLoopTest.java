@@ -36,7 +36,7 @@ public class StreamLoopTest {
     /** Messages per state. */
     static final int MESSAGES = 32;
     /** Empty tries in a row after which an actor gives up. */
-    static final int SPINS = 2_000;
+    static final int SPINS = 20_000;
 
     private final DirectRing ring = DirectRing.take(2);
     private final Checker checker = new Checker();
