@@ -20,6 +20,7 @@
 #   MUTANT_TIME       jcstress -time in ms (default 200)
 #   MUTANT_TESTS      override every mutant's test selection (a jcstress -t regex)
 #   MUTANT_TIMEOUT    wall-clock limit per mutant in seconds (default 900)
+#   MUTANT_MVN_ARGS   extra Maven arguments of the JUnit checks (default -Dfuzz.cases=3000)
 #   JAVA_HOME         the JDK that compiles and runs the mutants (default: java on the PATH)
 #
 # How a mutant is made: the real source is copied, one exact text is replaced (the script fails if
@@ -58,7 +59,7 @@ MUTANTS=(
   "head-release-before-read;RingConsumer;catchable;jcstress\.(StaleCachedHead|BatchConsumption|StreamLoop)Test;-;-;(b) reordered, the control: head released before the record is read"
   "producer-starts-at-tail;RingFile;catchable;-;ringbuffer:ProducerRestartTest;did not start at the restart scan;restart: a new producer starts at the header's tail instead of the scan past it"
   "file-length-unchecked;RingFile;catchable;-;reliability:CorruptFileFuzzTest#everyCorruptionIsRefusedWithAClearErrorOrLeavesAValidRing;every length but the ring's must be refused;validation: the file length is not compared with the header"
-  "refreshed-head-unchecked;RingProducer;catchable;-;reliability:SecurityTest#hostileWriterCannotMakeEitherSideTouchOutsideTheMappingOrFailOtherThanWithRingFormatException;other exceptions;the producer trusts any head it acquires (no range check)"
+  "corrupt-word-wrong-exception;RingConsumer;catchable;-;reliability:SecurityTest#hostileWriterCannotMakeEitherSideTouchOutsideTheMappingOrFailOtherThanWithRingFormatException;other exceptions than RingFormatException;error contract: a sequence word ahead of the consumer is reported as IllegalStateException"
 )
 
 patch_text() {
@@ -75,7 +76,7 @@ patch_text() {
     producer-starts-at-tail)   printf '%s\n' '            final long position = producerPosition();' \
                                  '            if (head < 0 || head > position || position - head > spec.capacity()' ;;
     file-length-unchecked)     echo '        if (fileLength >= 0 && fileLength != expected) {' ;;
-    refreshed-head-unchecked)  echo '        if (head < cachedHead || head > position) {' ;;
+    corrupt-word-wrong-exception) echo '            throw new RingFormatException("ring " + name + ": sequence word " + sequence' ;;
     *) echo "unknown mutant $1" >&2; return 1 ;;
   esac
 }
@@ -99,7 +100,7 @@ patch_with() {
     producer-starts-at-tail)   printf '%s\n' '            final long position = tail(); // MUTANT: no scan past tail' \
                                  '            if (head < 0 || head > position || position - head > spec.capacity()' ;;
     file-length-unchecked)     echo '        if (fileLength < -1 && fileLength != expected) { // MUTANT: never true' ;;
-    refreshed-head-unchecked)  echo '        if (head < Long.MIN_VALUE + 1 && head > Long.MAX_VALUE - 1) { // MUTANT: never true' ;;
+    corrupt-word-wrong-exception) echo '            throw new IllegalStateException("ring " + name + ": sequence word " + sequence // MUTANT' ;;
   esac
 }
 
@@ -214,7 +215,7 @@ run_unit() {
   git -C "$root" ls-files -z -co --exclude-standard | (cd "$root" && xargs -0 tar -cf - --) | tar -xf - -C "$tree"
   cp "$dir/src/$class.java" "$tree/ringbuffer/src/main/java/io/mmapring/$class.java"
   (cd "$tree" && timeout --kill-after=30 "${MUTANT_TIMEOUT:-900}" mvn -B -pl "$module" -am verify -Dtest="$test" \
-      -Dsurefire.failIfNoSpecifiedTests=false ${MUTANT_MVN_ARGS:-}) >"$log" 2>&1 || status=$?
+      -Dsurefire.failIfNoSpecifiedTests=false ${MUTANT_MVN_ARGS:--Dfuzz.cases=3000}) >"$log" 2>&1 || status=$?
   if [[ $status -ne 0 ]] && grep -qF -- "$text" "$log"; then
     echo "    JUnit $module $test: CAUGHT:"
     grep -m 1 -F -- "$text" "$log" | sed -E 's/^[[:space:]]*/      /' | cut -c1-400
