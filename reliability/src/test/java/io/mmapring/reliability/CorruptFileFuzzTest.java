@@ -121,8 +121,8 @@ class CorruptFileFuzzTest {
      * this checks that the fuzzing did what it claims, and the cases whose outcome is known exactly):
      * every case counted once; a file truncated or extended to any length but the ring's is refused
      * by {@code open} (the header fixes the length), the pristine length opens; a buffer is refused
-     * by {@code wrap} exactly when it is shorter than the ring; and every mutation kind was refused at
-     * least once, so no kind silently left the file intact.
+     * by {@code wrap} exactly when it is shorter than the ring; and every mutation kind (of at least 50
+     * cases) was refused at least once, so no kind silently left the file intact.
      */
     private void assertOutcomesAreTheExpectedOnes(int fileCases, int bufferCases) {
         final int lengths = LENGTH + 2 * SPEC.stride() + 1;
@@ -148,8 +148,11 @@ class CorruptFileFuzzTest {
         assertEquals(2 * SPEC.stride() + 1, truncatedBuffers[0], "a buffer as long as the ring, or longer, wraps; " + tally());
         for (String kind : KINDS) {
             final int[] counts = outcomes.get("open." + kind);
+            if (counts == null || Arrays.stream(counts).sum() < 50) {
+                continue; // a short run (-Dfuzz.cases just above the truncation cases) has too few of this kind
+            }
             // garbage sequence words pass open (the scan stops at them); the consumer or producer refuses them
-            final int refused = counts == null ? 0 : counts[1] + counts[2] + stoppedAfterOpen.getOrDefault("open." + kind, 0);
+            final int refused = counts[1] + counts[2] + stoppedAfterOpen.getOrDefault("open." + kind, 0);
             assertTrue(refused > 0, "no '" + kind + "' case was refused, at open or by a role after it: " + tally());
         }
     }
