@@ -15,11 +15,32 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 csv=ringbuffer/target/pit-reports/mutations.csv
 
+# PIT kills a minion JVM when a mutant makes a test hang (TIMED_OUT); that test's ring file in
+# /dev/shm (TestRings: mmapring-test-<what>-<pid>-<n>) is then never deleted. Remove those of this
+# run whose process is gone.
+remove_orphan_rings() {
+  local marker="$1" f base pid
+  [[ -d /dev/shm ]] || return 0
+  while IFS= read -r f; do
+    base="${f##*/}"
+    pid="${base%-*}"
+    pid="${pid##*-}"
+    if [[ "$pid" =~ ^[0-9]+$ ]] && ! kill -0 "$pid" 2>/dev/null; then
+      rm -f "$f"
+    fi
+  done < <(find /dev/shm -maxdepth 1 -name 'mmapring-test-*' -newer "$marker" 2>/dev/null)
+}
+
 if [[ "${1:-}" != --table ]]; then
   log=ringbuffer/target/pit.log
   mkdir -p ringbuffer/target
+  marker=ringbuffer/target/pit.started
+  touch "$marker"
   echo "pit: mvn -B -pl ringbuffer -Ppit verify (log $log)"
-  if ! mvn -B -pl ringbuffer -Ppit verify >"$log" 2>&1; then
+  status=0
+  mvn -B -pl ringbuffer -Ppit verify >"$log" 2>&1 || status=$?
+  remove_orphan_rings "$marker"
+  if [[ $status -ne 0 ]]; then
     tail -n 40 "$log" >&2
     echo "pit: FAILED: the build or the PIT run failed (log $log)" >&2
     exit 1
