@@ -66,6 +66,8 @@ class CorruptFileFuzzTest {
 
     private Path dir;
     private final Map<String, int[]> outcomes = new TreeMap<>();
+    /** Per kind: rings that opened and then stopped a consumer or producer with RingFormatException. */
+    private final Map<String, Integer> stoppedAfterOpen = new TreeMap<>();
 
     @AfterEach
     void deleteFiles() {
@@ -107,10 +109,58 @@ class CorruptFileFuzzTest {
         figures.put("cases.file", fileCases);
         figures.put("cases.buffer", bufferCases);
         outcomes.forEach((kind, counts) -> figures.put("outcome." + kind,
-            "opened=" + counts[0] + " refused=" + counts[1] + " ioexception=" + counts[2] + " otherValidSpec=" + counts[3]));
+            "opened=" + counts[0] + " refused=" + counts[1] + " ioexception=" + counts[2] + " otherValidSpec=" + counts[3]
+                + " roleStoppedAfterOpen=" + stoppedAfterOpen.getOrDefault(kind, 0)));
         figures.put("seconds", (System.nanoTime() - started) / 1_000_000_000.0);
         Reports.write("fuzz", figures);
-        assertTrue(fileCases >= 10_000 || cases < 10_000, "at least 10,000 file cases");
+        assertOutcomesAreTheExpectedOnes(fileCases, bufferCases);
+    }
+
+    /**
+     * The tally, checked against what the format dictates (each case is also checked as it runs;
+     * this checks that the fuzzing did what it claims, and the cases whose outcome is known exactly):
+     * every case counted once; a file truncated or extended to any length but the ring's is refused
+     * by {@code open} (the header fixes the length), the pristine length opens; a buffer is refused
+     * by {@code wrap} exactly when it is shorter than the ring; and every mutation kind (of at least 50
+     * cases) was refused at least once, so no kind silently left the file intact.
+     */
+    private void assertOutcomesAreTheExpectedOnes(int fileCases, int bufferCases) {
+        final int lengths = LENGTH + 2 * SPEC.stride() + 1;
+        int fileCounted = 0;
+        int bufferCounted = 0;
+        for (Map.Entry<String, int[]> entry : outcomes.entrySet()) {
+            final int sum = Arrays.stream(entry.getValue()).sum();
+            if (entry.getKey().startsWith("open.")) {
+                fileCounted += sum;
+            } else {
+                bufferCounted += sum;
+            }
+        }
+        assertEquals(fileCases, fileCounted, "file cases counted once each: " + tally());
+        assertEquals(bufferCases, bufferCounted, "buffer cases counted once each: " + tally());
+        final int[] truncatedFiles = outcomes.get("open.truncate-every-length");
+        assertEquals(lengths, Arrays.stream(truncatedFiles).sum(), tally());
+        assertEquals(1, truncatedFiles[0] + truncatedFiles[3], "of " + lengths + " file lengths only the ring's ("
+            + LENGTH + ") opens: every length but the ring's must be refused; " + tally());
+        assertEquals(lengths - 1, truncatedFiles[1] + truncatedFiles[2], "every length but the ring's must be refused; " + tally());
+        final int[] truncatedBuffers = outcomes.get("wrap.truncate-every-length");
+        assertEquals(LENGTH, truncatedBuffers[1], "every buffer shorter than the ring (" + LENGTH + " lengths) is refused; " + tally());
+        assertEquals(2 * SPEC.stride() + 1, truncatedBuffers[0], "a buffer as long as the ring, or longer, wraps; " + tally());
+        for (String kind : KINDS) {
+            final int[] counts = outcomes.get("open." + kind);
+            if (counts == null || Arrays.stream(counts).sum() < 50) {
+                continue; // a short run (-Dfuzz.cases just above the truncation cases) has too few of this kind
+            }
+            // garbage sequence words pass open (the scan stops at them); the consumer or producer refuses them
+            final int refused = counts[1] + counts[2] + stoppedAfterOpen.getOrDefault("open." + kind, 0);
+            assertTrue(refused > 0, "no '" + kind + "' case was refused, at open or by a role after it: " + tally());
+        }
+    }
+
+    private String tally() {
+        final StringBuilder text = new StringBuilder();
+        outcomes.forEach((kind, counts) -> text.append(kind).append(Arrays.toString(counts)).append(' '));
+        return text.append("stopped after open: ").append(stoppedAfterOpen).toString();
     }
 
     @Test
@@ -275,7 +325,9 @@ class CorruptFileFuzzTest {
         // record sizes 129..136 share People's stride and sequence offset: such a header is a valid ring of that size
         final boolean sameSpec = ring.spec().equals(SPEC);
         try (ring) {
-            exercise(ring, what, slotsTouched || !sameSpec, ring.spec());
+            if (exercise(ring, what, slotsTouched || !sameSpec, ring.spec())) {
+                stoppedAfterOpen.merge(kind(what), 1, Integer::sum);
+            }
         }
         count(what, sameSpec ? 0 : 3);
         return 1;
@@ -296,13 +348,19 @@ class CorruptFileFuzzTest {
         }
         // wrap accepts a buffer longer than the ring: a smaller self-consistent spec is a valid ring of that spec
         final boolean sameSpec = ring.spec().equals(SPEC);
-        exercise(ring, what, slotsTouched || !sameSpec, ring.spec());
+        if (exercise(ring, what, slotsTouched || !sameSpec, ring.spec())) {
+            stoppedAfterOpen.merge(kind("wrap:" + what), 1, Integer::sum);
+        }
         count("wrap:" + what, sameSpec ? 0 : 3);
         return 1;
     }
 
-    /** An opened ring must be valid: original spec, invariants hold, and both roles work or refuse cleanly. */
-    private static void exercise(RingFile ring, String what, boolean slotsTouched, RingSpec spec) {
+    /**
+     * An opened ring must be valid: original spec, invariants hold, and both roles work or refuse
+     * cleanly. Returns whether a role refused or stopped with {@link RingFormatException}.
+     */
+    private static boolean exercise(RingFile ring, String what, boolean slotsTouched, RingSpec spec) {
+        boolean stopped = false;
         final int capacity = spec.capacity();
         try {
             assertEquals(spec, ring.spec(), "opened with a different spec: " + what);
@@ -336,6 +394,7 @@ class CorruptFileFuzzTest {
                 } while (n > 0);
             } catch (RingFormatException e) {
                 expectNamed(e, ring.name(), what);
+                stopped = true;
             }
             consumer.close();
             final RingProducer producer;
@@ -343,7 +402,7 @@ class CorruptFileFuzzTest {
                 producer = ring.producer();
             } catch (RingFormatException e) {
                 expectNamed(e, ring.name(), what);
-                return;
+                return true;
             }
             final People writer = new People();
             for (int i = 0; i <= capacity; i++) {
@@ -358,11 +417,13 @@ class CorruptFileFuzzTest {
             producer.close();
         } catch (RingFormatException e) {
             expectNamed(e, ring.name(), what);
+            stopped = true;
         } catch (AssertionError e) {
             throw e;
         } catch (Throwable e) {
             throw new AssertionError("an opened ring threw " + e + " (case " + what + ")", e);
         }
+        return stopped;
     }
 
     private static void expectNamed(Exception e, String name, String what) {
@@ -373,9 +434,13 @@ class CorruptFileFuzzTest {
 
     /** Outcomes per kind: 0 opened, 1 refused (RingFormatException), 2 IOException, 3 wrapped as another valid spec. */
     private void count(String what, int outcome) {
+        outcomes.computeIfAbsent(kind(what), k -> new int[4])[outcome]++;
+    }
+
+    /** "open.&lt;kind&gt;" or "wrap.&lt;kind&gt;" of a case description. */
+    private static String kind(String what) {
         final String path = what.startsWith("wrap:") ? "wrap." : "open.";
         final String bare = what.startsWith("wrap:") ? what.substring(5) : what;
-        final String kind = path + (bare.startsWith("truncate-to-") ? "truncate-every-length" : bare.substring(0, bare.indexOf('#')));
-        outcomes.computeIfAbsent(kind, k -> new int[4])[outcome]++;
+        return path + (bare.startsWith("truncate-to-") ? "truncate-every-length" : bare.substring(0, bare.indexOf('#')));
     }
 }
