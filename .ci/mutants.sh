@@ -58,23 +58,22 @@ MUTANTS=(
   "tail-release-before-words;RingProducer;catchable;jcstress\.(HighTailPosition|TailAfterBatch)Test;ringbuffer:ProducerCrashMidCommitTest;is not published;(e) reordered: tail released before the slot words in commit"
   "head-release-before-read;RingConsumer;catchable;jcstress\.(StaleCachedHead|BatchConsumption|StreamLoop)Test;-;-;(b) reordered, the control: head released before the record is read"
   "producer-starts-at-tail;RingFile;catchable;-;ringbuffer:ProducerRestartTest;did not start at the restart scan;restart: a new producer starts at the header's tail instead of the scan past it"
-  "file-length-unchecked;RingFile;catchable;-;reliability:CorruptFileFuzzTest#everyCorruptionIsRefusedWithAClearErrorOrLeavesAValidRing;every length but the ring's must be refused;validation: the file length is not compared with the header"
+  "file-length-unchecked;RingValidation;catchable;-;reliability:CorruptFileFuzzTest#everyCorruptionIsRefusedWithAClearErrorOrLeavesAValidRing;open of a corrupt file threw java.lang.IndexOutOfBoundsException;validation: the file length is not compared with the header (the ring maps what the file holds, so a short file is read past its end)"
   "corrupt-word-wrong-exception;RingConsumer;catchable;-;reliability:SecurityTest#hostileWriterCannotMakeEitherSideTouchOutsideTheMappingOrFailOtherThanWithRingFormatException;other exceptions than RingFormatException;error contract: a sequence word ahead of the consumer is reported as IllegalStateException"
 )
 
 patch_text() {
   case "$1" in
-    word-release-plain)        echo '            LONG.setRelease(buffer, slotOffset(p) + sequenceOffset, p + 1);' ;;
+    word-release-plain)        echo '                LONG.setRelease(buffer, slotOffset(p) + sequenceOffset, p + 1);' ;;
     head-release-plain)        echo '        LONG.setRelease(buffer, HEAD_OFFSET, end);' ;;
     word-acquire-plain)        echo '        final long sequence = (long) LONG.getAcquire(buffer, slot + sequenceOffset);' ;;
     head-acquire-plain)        echo '        final long head = (long) LONG.getAcquire(buffer, HEAD_OFFSET);' ;;
-    tail-release-plain)        echo '        LONG.setRelease(buffer, TAIL_OFFSET, end);' ;;
+    tail-release-plain)        echo '            LONG.setRelease(buffer, TAIL_OFFSET, end);' ;;
     word-release-at-claim)     echo '        claimed = count;' ;;
-    tail-release-before-words) echo '        for (long p = start; p < end; p++) {' ;;
+    tail-release-before-words) echo '            for (; p < end; p++) {' ;;
     head-release-before-read)  echo '                handler.onRecord(buffer, slot);' ;;
-    words-released-in-reverse) echo '        for (long p = start; p < end; p++) {' ;;
-    producer-starts-at-tail)   printf '%s\n' '            final long position = producerPosition();' \
-                                 '            if (head < 0 || head > position || position - head > spec.capacity()' ;;
+    words-released-in-reverse) echo '            for (; p < end; p++) {' ;;
+    producer-starts-at-tail)   echo '            producer = new RingProducer(this, duplicate(), snapshot.position(), snapshot.head());' ;;
     file-length-unchecked)     echo '        if (fileLength >= 0 && fileLength != expected) {' ;;
     corrupt-word-wrong-exception) echo '            throw new RingFormatException("ring " + name + ": sequence word " + sequence' ;;
     *) echo "unknown mutant $1" >&2; return 1 ;;
@@ -83,22 +82,21 @@ patch_text() {
 
 patch_with() {
   case "$1" in
-    word-release-plain)        echo '            LONG.set(buffer, slotOffset(p) + sequenceOffset, p + 1); // MUTANT: plain' ;;
+    word-release-plain)        echo '                LONG.set(buffer, slotOffset(p) + sequenceOffset, p + 1); // MUTANT: plain' ;;
     head-release-plain)        echo '        LONG.set(buffer, HEAD_OFFSET, end); // MUTANT: plain' ;;
     word-acquire-plain)        echo '        final long sequence = (long) LONG.get(buffer, slot + sequenceOffset); // MUTANT: plain' ;;
     head-acquire-plain)        echo '        final long head = (long) LONG.get(buffer, HEAD_OFFSET); // MUTANT: plain' ;;
-    tail-release-plain)        echo '        LONG.set(buffer, TAIL_OFFSET, end); // MUTANT: plain' ;;
+    tail-release-plain)        echo '            LONG.set(buffer, TAIL_OFFSET, end); // MUTANT: plain' ;;
     word-release-at-claim)     printf '%s\n' '        claimed = count;' \
                                  '        for (long p = this.position; p < this.position + count; p++) { // MUTANT: published before written' \
                                  '            LONG.setRelease(buffer, slotOffset(p) + sequenceOffset, p + 1);' \
                                  '        }' ;;
-    tail-release-before-words) printf '%s\n' '        LONG.setRelease(buffer, TAIL_OFFSET, end); // MUTANT: tail before the words' \
-                                 '        for (long p = start; p < end; p++) {' ;;
+    tail-release-before-words) printf '%s\n' '            LONG.setRelease(buffer, TAIL_OFFSET, end); // MUTANT: tail before the words' \
+                                 '            for (; p < end; p++) {' ;;
     head-release-before-read)  printf '%s\n' '                LONG.setRelease(buffer, HEAD_OFFSET, p + 1); // MUTANT: head released before the read' \
                                  '                handler.onRecord(buffer, slot);' ;;
-    words-released-in-reverse) echo '        for (long p = end - 1; p >= start; p--) { // MUTANT: last word first' ;;
-    producer-starts-at-tail)   printf '%s\n' '            final long position = tail(); // MUTANT: no scan past tail' \
-                                 '            if (head < 0 || head > position || position - head > spec.capacity()' ;;
+    words-released-in-reverse) echo '            for (p = end - 1; p >= start; p--) { // MUTANT: last word first' ;;
+    producer-starts-at-tail)   echo '            producer = new RingProducer(this, duplicate(), snapshot.tail(), snapshot.head()); // MUTANT: no scan past tail' ;;
     file-length-unchecked)     echo '        if (fileLength < -1 && fileLength != expected) { // MUTANT: never true' ;;
     corrupt-word-wrong-exception) echo '            throw new IllegalStateException("ring " + name + ": sequence word " + sequence // MUTANT' ;;
   esac
