@@ -18,9 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link PeopleProducer#open} and {@link PeopleConsumer#open}: each opens the ring file, takes its
- * role and, when closed, gives the role back and closes the file (no descriptor of it is left in
- * this process); and the idling variants of offer, claim and poll return what they did.
+ * {@link PeopleProducer#open} and {@link PeopleConsumer#open}: each opens the ring file (both share this
+ * process's one channel to it), takes its role and, when closed, gives the role back; the last one closes
+ * the file (no descriptor of it is left in this process); and the idling variants of offer, claim and poll
+ * return what they did.
  */
 class PeopleRingFilesTest {
     private final Path path = TestRings.newPath("people-open");
@@ -37,7 +38,7 @@ class PeopleRingFilesTest {
         assertEquals(0, descriptorsOf(path), "create closes its file");
         final List<String> seen = new ArrayList<>();
         try (PeopleProducer out = PeopleProducer.open(path); PeopleConsumer in = PeopleConsumer.open(path)) {
-            assertEquals(2, descriptorsOf(path), "each opened its own channel");
+            assertEquals(1, descriptorsOf(path), "both share the process's one channel to the file");
             try (RingFile observer = RingFile.open(path)) {
                 assertTrue(observer.isProducerAlive() && observer.isConsumerAlive());
             }
