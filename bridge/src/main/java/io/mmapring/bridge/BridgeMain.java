@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
  * Each long-running command stops cleanly on SIGTERM or Ctrl-C (it finishes its duty cycle, closes
  * Aeron and its ring); a SIGKILL loses nothing committed either (see the README's delivery guarantee).
  */
-@Command(name = "bridge", mixinStandardHelpOptions = true, version = "people-bridge 0.1.0",
+@Command(name = "bridge", mixinStandardHelpOptions = true, version = "people-bridge 0.2.0",
     description = "Carries People from a ring on one host to a ring on another over Aeron.",
     subcommands = {BridgeMain.Send.class, BridgeMain.Receive.class, BridgeMain.Driver.class, BridgeMain.Echo.class,
         BridgeLatency.class})

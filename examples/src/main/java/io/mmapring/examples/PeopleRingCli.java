@@ -27,7 +27,7 @@ import picocli.CommandLine.Command;
  * <p>Exit codes: 0 success; 1 failure (a verification that found lost, duplicate or garbled People,
  * a refused ring file, a timeout, a dead peer); 2 bad command line.
  */
-@Command(name = "people-ring", mixinStandardHelpOptions = true, version = "people-ring 0.1.0",
+@Command(name = "people-ring", mixinStandardHelpOptions = true, version = "people-ring 0.2.0",
     description = "People records through a lock-free ring in a memory-mapped file.",
     subcommands = {WriteCommand.class, ReadCommand.class, DemoCommand.class, PingPongCommand.class,
         PongCommand.class, InspectCommand.class, CommandLine.HelpCommand.class})
