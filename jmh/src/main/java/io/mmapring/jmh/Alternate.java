@@ -54,7 +54,9 @@ import picocli.CommandLine.ParseResult;
  * 170 ns) and sometimes far apart (about 560 ns), and that moves every absolute figure by 3-5x. Before
  * every candidate, and once at the end of the round, a short C ping-pong probe measures the round trip
  * median; a candidate is "near" or "far" when the probes before and after it agree, "flip" when they
- * do not, "busy" when either shows the two spinning processes sharing a vCPU with other load.
+ * do not, "busy" when either shows the two spinning processes sharing a vCPU with other load, or when
+ * other tasks waited for a CPU during more than a set share of the trial (Linux PSI, /proc/pressure/cpu:
+ * the two spinning processes take both vCPUs, so any other runnable task competes with them).
  * A ratio is filed under a placement only when both of its candidates ran in it.
  */
 public final class Alternate {
@@ -69,12 +71,15 @@ public final class Alternate {
     private final Path plot;
     private final double nearBelowNanos;
     private final double busyAboveNanos;
+    private final double busyStall;
+    /** Share of the wall time of each figure's trial ("round/candidate") in which some task waited for a CPU (PSI). */
+    private final Map<String, Double> stalls = new LinkedHashMap<>();
 
     private PrintStream report;
     private final Map<Candidate, List<Histogram>> histograms = new EnumMap<>(Candidate.class);
 
     private Alternate(int rounds, List<Candidate> candidates, int warmup, int measure, Path cDirectory, Path out, Path plot,
-                      double nearBelowNanos, double busyAboveNanos) {
+                      double nearBelowNanos, double busyAboveNanos, double busyStall) {
         this.rounds = rounds;
         this.candidates = candidates;
         this.warmup = warmup;
@@ -84,6 +89,7 @@ public final class Alternate {
         this.plot = plot;
         this.nearBelowNanos = nearBelowNanos;
         this.busyAboveNanos = busyAboveNanos;
+        this.busyStall = busyStall;
     }
 
     /** The command line (picocli, declared programmatically: no annotation processor besides JMH's). */
@@ -112,6 +118,9 @@ public final class Alternate {
         spec.addOption(OptionSpec.builder("--busy-above").paramLabel("NS").type(double.class).defaultValue("2000")
             .description("a probe p50 above this many ns means the two spinning processes shared a vCPU (other load): busy "
                 + "(default ${DEFAULT-VALUE})").build());
+        spec.addOption(OptionSpec.builder("--busy-stall").paramLabel("PERCENT").type(double.class).defaultValue("25")
+            .description("a trial during which some task waited for a CPU (Linux PSI, /proc/pressure/cpu) more than this share "
+                + "of the time is busy: other load competed with the two spinning processes (default ${DEFAULT-VALUE})").build());
         spec.addOption(OptionSpec.builder("--list").arity("0").description("list the candidates and exit").build());
         return spec;
     }
@@ -185,8 +194,12 @@ public final class Alternate {
         if (!(busyAbove > nearBelow)) {
             throw new ParameterException(commandLine, "option --busy-above: " + busyAbove + " is not above --near-below " + nearBelow);
         }
+        final double busyStall = parsed.matchedOptionValue("--busy-stall", 25.0);
+        if (!(busyStall > 0 && busyStall <= 100)) {
+            throw new ParameterException(commandLine, "option --busy-stall: " + busyStall + " is not a percentage in (0, 100]");
+        }
         return new Alternate(rounds, candidates, warmup, measure, cDirectory, parsed.matchedOptionValue("--out", null),
-            parsed.matchedOptionValue("--plot", null), nearBelow, busyAbove);
+            parsed.matchedOptionValue("--plot", null), nearBelow, busyAbove, busyStall / 100.0);
     }
 
     /** One candidate's result in one round. {@code value}: records/s (throughput) or p50 ns (round trip). */
@@ -230,12 +243,17 @@ public final class Alternate {
                 for (Candidate candidate : candidates) {
                     final double probe = probe(roundDirectory);
                     try {
+                        final long stallBefore = cpuStallMicros();
+                        final long startedAt = System.nanoTime();
                         final Figure figure = candidate.isC()
                             ? runC(candidate, round, probe, measure)
                             : runJmh(candidate, round, probe, warmup, measure, roundDirectory);
+                        final double stall = stallBefore < 0 ? Double.NaN
+                            : (cpuStallMicros() - stallBefore) * 1e3 / (System.nanoTime() - startedAt);
+                        stalls.put(round + "/" + candidate.id, stall);
                         figures.add(figure);
-                        line(String.format(Locale.ROOT, "  %-18s %s   probe p50 %4.0f ns (%s)", candidate.id, show(figure), probe,
-                            classify(probe).name().toLowerCase(Locale.ROOT)));
+                        line(String.format(Locale.ROOT, "  %-18s %s   probe p50 %4.0f ns (%s), cpu stall %3.0f%%", candidate.id,
+                            show(figure), probe, classify(probe).name().toLowerCase(Locale.ROOT), stall * 100));
                     } catch (Exception e) {
                         failures++;
                         line(String.format(Locale.ROOT, "  %-18s FAILED: %s", candidate.id, e.getMessage()));
@@ -272,6 +290,23 @@ public final class Alternate {
             return fields[0] + " " + fields[1] + " " + fields[2];
         } catch (IOException e) {
             return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * Microseconds in which at least one task waited for a CPU, since boot (Linux pressure stall
+     * information, "some" line of /proc/pressure/cpu); -1 where the kernel does not provide it.
+     */
+    private static long cpuStallMicros() {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/pressure/cpu"))) {
+                if (line.startsWith("some ")) {
+                    return Long.parseLong(line.substring(line.indexOf("total=") + "total=".length()).trim());
+                }
+            }
+            return -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 
@@ -443,7 +478,8 @@ public final class Alternate {
             }
             final Placement before = classify(figure.probeBefore);
             final Placement next = classify(after);
-            final Placement placement = before == Placement.BUSY || next == Placement.BUSY ? Placement.BUSY
+            final boolean stalled = stalls.getOrDefault(figure.round + "/" + figure.candidate.id, 0.0) > busyStall;
+            final Placement placement = stalled || before == Placement.BUSY || next == Placement.BUSY ? Placement.BUSY
                 : before != next ? Placement.FLIP : before;
             placements.put(figure.round + "/" + figure.candidate.id, placement);
         }
