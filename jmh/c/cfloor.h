@@ -34,6 +34,30 @@ static void cf_cleanup(void)
     }
 }
 
+/* SIGTERM, SIGINT, SIGHUP: delete the ring files (unlink is async-signal-safe) and exit at once. */
+static void cf_on_signal(int signal_number)
+{
+    for (int i = 0; i < 2; i++) {
+        if (cf_created[i][0] != '\0') {
+            unlink(cf_created[i]);
+        }
+    }
+    _exit(128 + signal_number);
+}
+
+/* Deletes the ring files at exit, normal or by signal. Call once, before creating them. */
+static void cf_cleanup_at_exit(void)
+{
+    atexit(cf_cleanup);
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = cf_on_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGTERM, &action, NULL);
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGHUP, &action, NULL);
+}
+
 static void cf_die(const char *fmt, ...)
 {
     va_list args;

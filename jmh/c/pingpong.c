@@ -128,7 +128,7 @@ int main(int argc, char **argv)
         cf_die("cannot allocate %lld samples", count);
     }
     memset(samples, 0, (size_t)count * sizeof *samples); /* touch the pages before timing */
-    atexit(cf_cleanup);
+    cf_cleanup_at_exit();
     char ping_path[256], pong_path[256];
     cf_create_ring(ping_path, sizeof ping_path, "ping", capacity);
     cf_create_ring(pong_path, sizeof pong_path, "pong", capacity);

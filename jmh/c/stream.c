@@ -159,7 +159,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "stream: option -c: capacity %lld is not a power of two\n", (long long)capacity);
         return 2;
     }
-    atexit(cf_cleanup);
+    cf_cleanup_at_exit();
     char path[256];
     cf_create_ring(path, sizeof path, "stream", capacity);
     struct control *control = cf_shared_page(sizeof *control);

@@ -72,14 +72,18 @@ public final class Alternate {
     private final double nearBelowNanos;
     private final double busyAboveNanos;
     private final double busyStall;
+    private final long waitIdleSeconds;
+    private final double idleBelow;
     /** Share of the wall time of each figure's trial ("round/candidate") in which some task waited for a CPU (PSI). */
     private final Map<String, Double> stalls = new LinkedHashMap<>();
 
     private PrintStream report;
+    /** The C program running now, if any: destroyed by a shutdown hook if the runner is stopped. */
+    private static volatile Process running;
     private final Map<Candidate, List<Histogram>> histograms = new EnumMap<>(Candidate.class);
 
     private Alternate(int rounds, List<Candidate> candidates, int warmup, int measure, Path cDirectory, Path out, Path plot,
-                      double nearBelowNanos, double busyAboveNanos, double busyStall) {
+                      double nearBelowNanos, double busyAboveNanos, double busyStall, long waitIdleSeconds, double idleBelow) {
         this.rounds = rounds;
         this.candidates = candidates;
         this.warmup = warmup;
@@ -90,6 +94,8 @@ public final class Alternate {
         this.nearBelowNanos = nearBelowNanos;
         this.busyAboveNanos = busyAboveNanos;
         this.busyStall = busyStall;
+        this.waitIdleSeconds = waitIdleSeconds;
+        this.idleBelow = idleBelow;
     }
 
     /** The command line (picocli, declared programmatically: no annotation processor besides JMH's). */
@@ -121,6 +127,12 @@ public final class Alternate {
         spec.addOption(OptionSpec.builder("--busy-stall").paramLabel("PERCENT").type(double.class).defaultValue("25")
             .description("a trial during which some task waited for a CPU (Linux PSI, /proc/pressure/cpu) more than this share "
                 + "of the time is busy: other load competed with the two spinning processes (default ${DEFAULT-VALUE})").build());
+        spec.addOption(OptionSpec.builder("--wait-idle").paramLabel("SECONDS").type(long.class).defaultValue("0")
+            .description("before each candidate, wait up to this long until other processes use less than --idle-below of "
+                + "the CPUs (measured over 1 s from /proc/stat); 0: do not wait (default ${DEFAULT-VALUE})").build());
+        spec.addOption(OptionSpec.builder("--idle-below").paramLabel("PERCENT").type(double.class).defaultValue("15")
+            .description("CPU use of everything else, in percent of all CPUs, that counts as idle for --wait-idle "
+                + "(default ${DEFAULT-VALUE})").build());
         spec.addOption(OptionSpec.builder("--list").arity("0").description("list the candidates and exit").build());
         return spec;
     }
@@ -198,8 +210,16 @@ public final class Alternate {
         if (!(busyStall > 0 && busyStall <= 100)) {
             throw new ParameterException(commandLine, "option --busy-stall: " + busyStall + " is not a percentage in (0, 100]");
         }
+        final long waitIdle = parsed.matchedOptionValue("--wait-idle", 0L);
+        if (waitIdle < 0) {
+            throw new ParameterException(commandLine, "option --wait-idle: " + waitIdle + " is negative");
+        }
+        final double idleBelow = parsed.matchedOptionValue("--idle-below", 15.0);
+        if (!(idleBelow > 0 && idleBelow <= 100)) {
+            throw new ParameterException(commandLine, "option --idle-below: " + idleBelow + " is not a percentage in (0, 100]");
+        }
         return new Alternate(rounds, candidates, warmup, measure, cDirectory, parsed.matchedOptionValue("--out", null),
-            parsed.matchedOptionValue("--plot", null), nearBelow, busyAbove, busyStall / 100.0);
+            parsed.matchedOptionValue("--plot", null), nearBelow, busyAbove, busyStall / 100.0, waitIdle, idleBelow / 100.0);
     }
 
     /** One candidate's result in one round. {@code value}: records/s (throughput) or p50 ns (round trip). */
@@ -224,6 +244,13 @@ public final class Alternate {
         // several JMH runs share this machine; each trial here is short and we report the load average
         System.setProperty("jmh.ignoreLock", "true");
         System.setProperty("java.awt.headless", "true");
+        // a stopped runner stops its C program too (SIGTERM: it deletes its ring files; its child follows it)
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            final Process process = running;
+            if (process != null) {
+                process.destroy();
+            }
+        }, "stop-c-program"));
 
         final List<Figure> figures = new ArrayList<>();
         final Map<Integer, double[]> endProbes = new LinkedHashMap<>();
@@ -241,6 +268,7 @@ public final class Alternate {
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")));
                 final Path roundDirectory = Files.createDirectories(out.resolve("round-" + round));
                 for (Candidate candidate : candidates) {
+                    final String waited = waitForIdle();
                     final double probe = probe(roundDirectory);
                     try {
                         final long stallBefore = cpuStallMicros();
@@ -252,8 +280,8 @@ public final class Alternate {
                             : (cpuStallMicros() - stallBefore) * 1e3 / (System.nanoTime() - startedAt);
                         stalls.put(round + "/" + candidate.id, stall);
                         figures.add(figure);
-                        line(String.format(Locale.ROOT, "  %-18s %s   probe p50 %4.0f ns (%s), cpu stall %3.0f%%", candidate.id,
-                            show(figure), probe, classify(probe).name().toLowerCase(Locale.ROOT), stall * 100));
+                        line(String.format(Locale.ROOT, "  %-18s %s   probe p50 %4.0f ns (%s), cpu stall %3.0f%%%s", candidate.id,
+                            show(figure), probe, classify(probe).name().toLowerCase(Locale.ROOT), stall * 100, waited));
                     } catch (Exception e) {
                         failures++;
                         line(String.format(Locale.ROOT, "  %-18s FAILED: %s", candidate.id, e.getMessage()));
@@ -290,6 +318,43 @@ public final class Alternate {
             return fields[0] + " " + fields[1] + " " + fields[2];
         } catch (IOException e) {
             return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * With --wait-idle: waits (bounded) until everything else uses less than --idle-below of the CPUs,
+     * measured over 1 s from /proc/stat while this runner runs nothing. Returns a note for the report.
+     */
+    private String waitForIdle() throws InterruptedException {
+        if (waitIdleSeconds == 0) {
+            return "";
+        }
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitIdleSeconds);
+        final long start = System.nanoTime();
+        double busy;
+        do {
+            final long[] before = cpuTicks();
+            Thread.sleep(1000);
+            final long[] after = cpuTicks();
+            busy = before == null || after == null || after[1] == before[1] ? 0
+                : (double) (after[0] - before[0]) / (after[1] - before[1]);
+        } while (busy >= idleBelow && System.nanoTime() < deadline);
+        return String.format(Locale.ROOT, ", others %.0f%% CPU after %d s wait", busy * 100,
+            TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
+    }
+
+    /** {busy, total} CPU ticks of all CPUs since boot (first line of /proc/stat), or null where unreadable. */
+    private static long[] cpuTicks() {
+        try {
+            final String[] fields = Files.readAllLines(Paths.get("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < fields.length && i <= 8; i++) {
+                total += Long.parseLong(fields[i]);
+            }
+            final long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]); // idle + iowait
+            return new long[] {total - idle, total};
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 
@@ -358,6 +423,7 @@ public final class Alternate {
         final Path output = Files.createTempFile(directory, prefix, ".out");
         try {
             final Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            running = process;
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 throw new IllegalStateException(String.join(" ", command) + ": still running after " + timeoutSeconds + " s");
@@ -380,6 +446,7 @@ public final class Alternate {
             }
             throw new IllegalStateException(String.join(" ", command) + ": no '" + prefix + " ...' line in its output: " + text.trim());
         } finally {
+            running = null;
             Files.deleteIfExists(output);
         }
     }
