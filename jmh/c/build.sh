@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the C floor programs (stream, pingpong) with the machine's cc -O2 into jmh/target/c/, or into
+# Builds the C floor programs (stream, pingpong, datapath) with the machine's cc -O2 into jmh/target/c/, or into
 # the directory given. They include examples/c/mmapring.h by relative path.
 #
 #   jmh/c/build.sh [--broken] [DIR]
@@ -16,7 +16,7 @@ fi
 out="${1:-$here/../target/c}"
 mkdir -p "$out"
 cc="${CC:-cc}"
-for program in stream pingpong; do
+for program in stream pingpong datapath; do
     "$cc" -O2 -std=c11 -Wall -Wextra -Werror ${defines[@]+"${defines[@]}"} -o "$out/$program" "$here/$program.c"
 done
-echo "built $(cd "$out" && pwd)/stream and pingpong with $("$cc" --version | head -1)${defines[*]:+ (${defines[*]})}"
+echo "built stream, pingpong and datapath in $(cd "$out" && pwd) with $("$cc" --version | head -1)${defines[*]:+ (${defines[*]})}"

@@ -46,7 +46,7 @@ static void cf_on_signal(int signal_number)
 }
 
 /* Deletes the ring files at exit, normal or by signal. Call once, before creating them. */
-static void cf_cleanup_at_exit(void)
+static inline void cf_cleanup_at_exit(void)
 {
     atexit(cf_cleanup);
     struct sigaction action;
@@ -113,7 +113,7 @@ static inline long long cf_parse_long(const char *option, const char *text, long
  * fields 8-39, then the magic with a release store, last. Writes the path to `path` and remembers it for
  * deletion at exit.
  */
-static void cf_create_ring(char *path, size_t pathlen, const char *role, int64_t capacity)
+static inline void cf_create_ring(char *path, size_t pathlen, const char *role, int64_t capacity)
 {
     struct stat st;
     const char *dir = (stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && access("/dev/shm", W_OK) == 0)
@@ -160,7 +160,7 @@ static void cf_create_ring(char *path, size_t pathlen, const char *role, int64_t
  * the role whose lock byte is `role_offset` (MMR_PRODUCER_LOCK_OFFSET or MMR_CONSUMER_LOCK_OFFSET).
  * The descriptor stays open for the life of the process, as the role needs.
  */
-static void cf_open_ring(struct mmr_ring *ring, const char *path, off_t role_offset)
+static inline void cf_open_ring(struct mmr_ring *ring, const char *path, off_t role_offset)
 {
     int fd = open(path, O_RDWR | O_CLOEXEC);
     if (fd < 0) {
@@ -192,7 +192,7 @@ static void cf_open_ring(struct mmr_ring *ring, const char *path, off_t role_off
 }
 
 /* Waits for a child, at most `seconds`; kills it after that. Returns its exit status (0 = success), or -1. */
-static int cf_wait_child(pid_t child, double seconds)
+static inline int cf_wait_child(pid_t child, double seconds)
 {
     double deadline = cf_now() + seconds;
     int status;
@@ -221,7 +221,7 @@ static int cf_wait_child(pid_t child, double seconds)
 }
 
 /* A page shared by parent and child (MAP_SHARED | MAP_ANONYMOUS, inherited over fork) for control flags and results. */
-static void *cf_shared_page(size_t size)
+static inline void *cf_shared_page(size_t size)
 {
     void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) {

@@ -192,7 +192,7 @@ public final class Alternate {
             throw new ParameterException(commandLine, "option --iterations: " + measure + " is not at least 1");
         }
         final Path cDirectory = parsed.matchedOptionValue("--c-dir", Paths.get("jmh", "target", "c"));
-        for (String program : new String[] {"stream", "pingpong"}) {
+        for (String program : new String[] {"stream", "pingpong", "datapath"}) {
             if (!Files.isExecutable(cDirectory.resolve(program))) {
                 throw new ParameterException(commandLine, "option --c-dir: " + cDirectory + " has no executable '" + program
                     + "' (build the C floors with jmh/c/build.sh)");
@@ -395,10 +395,13 @@ public final class Alternate {
     private Figure runC(Candidate candidate, int round, double probe, int measure) throws IOException, InterruptedException {
         switch (candidate) {
             case C_OFFER:
-            case C_BATCH: {
-                final String mode = candidate == Candidate.C_OFFER ? "offer" : "batch";
-                final Map<String, String> result = runProgram(out, List.of(cDirectory.resolve("stream").toString(), "-m", mode,
-                    "-w", "1", "-d", Integer.toString(measure), "-i", Integer.toString(measure)), "stream", 60 + 2L * measure);
+            case C_BATCH:
+            case C_PATH_OFFER:
+            case C_PATH_BATCH: {
+                final String mode = candidate == Candidate.C_OFFER || candidate == Candidate.C_PATH_OFFER ? "offer" : "batch";
+                final String program = candidate == Candidate.C_OFFER || candidate == Candidate.C_BATCH ? "stream" : "datapath";
+                final Map<String, String> result = runProgram(out, List.of(cDirectory.resolve(program).toString(), "-m", mode,
+                    "-w", "1", "-d", Integer.toString(measure), "-i", Integer.toString(measure)), program, 60 + 2L * measure);
                 final DescriptiveStatistics intervals = new DescriptiveStatistics();
                 for (String rate : result.get("intervals").split(",")) {
                     intervals.addValue(Double.parseDouble(rate));
@@ -456,8 +459,9 @@ public final class Alternate {
         final Path json = roundDirectory.resolve(candidate.id + ".json");
         final Path log = roundDirectory.resolve(candidate.id + ".log");
         final boolean roundTrip = candidate.kind == Candidate.Kind.ROUND_TRIP;
+        final String[] benchmarkAndParam = candidate.benchmark.split(":", 2);
         final ChainedOptionsBuilder options = new OptionsBuilder()
-            .include("^" + Pattern.quote(CrossProcessThroughput.class.getPackageName() + "." + candidate.benchmark) + "$")
+            .include("^" + Pattern.quote(CrossProcessThroughput.class.getPackageName() + "." + benchmarkAndParam[0]) + "$")
             .mode(roundTrip ? Mode.SampleTime : Mode.Throughput)
             .timeUnit(roundTrip ? TimeUnit.NANOSECONDS : TimeUnit.SECONDS)
             .forks(1)
@@ -469,6 +473,10 @@ public final class Alternate {
             .resultFormat(ResultFormatType.JSON)
             .result(json.toString())
             .output(log.toString());
+        if (benchmarkAndParam.length == 2) {
+            final String[] param = benchmarkAndParam[1].split("=", 2);
+            options.param(param[0], param[1]);
+        }
         final Path histogram = roundDirectory.resolve(candidate.id + ".hlog");
         final boolean recording = plot != null && Candidate.PLOTTED.contains(candidate);
         if (recording) {

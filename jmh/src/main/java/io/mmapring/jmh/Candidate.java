@@ -21,6 +21,12 @@ enum Candidate {
     FIRST_OFFER("firstOffer", Kind.THROUGHPUT, "CrossProcessThroughput.firstOffer", "prototype: lean, stride 192, word first, offer"),
     FIRST_BATCH("firstBatch", Kind.THROUGHPUT, "CrossProcessThroughput.firstBatch", "prototype: lean, stride 192, word first, batches"),
     UDS_BATCH("udsBatch", Kind.THROUGHPUT, "CrossProcessThroughput.udsBatch", "Unix domain socket, 32 records per write"),
+    PATH_OFFER("pathOffer", Kind.THROUGHPUT, "DataPath.offer:link=ring", "code path only (one thread, both roles): this ring, offer"),
+    PATH_BATCH("pathBatch", Kind.THROUGHPUT, "DataPath.batch:link=ring", "code path only: this ring, claim(32)/commit"),
+    LEAN_PATH_OFFER("leanPathOffer", Kind.THROUGHPUT, "DataPath.offer:link=lean", "code path only: prototype lean, offer"),
+    LEAN_PATH_BATCH("leanPathBatch", Kind.THROUGHPUT, "DataPath.batch:link=lean", "code path only: prototype lean, batches"),
+    C_PATH_OFFER("cPathOffer", Kind.THROUGHPUT, null, "code path only: C, format v1, one message per commit"),
+    C_PATH_BATCH("cPathBatch", Kind.THROUGHPUT, null, "code path only: C, format v1, batches of 32"),
     RING_ROUND_TRIP("ringRoundTrip", Kind.ROUND_TRIP, "RoundTrip.ring", "this ring"),
     AGRONA_ROUND_TRIP("agronaRoundTrip", Kind.ROUND_TRIP, "RoundTrip.agrona", "Agrona OneToOneRingBuffer"),
     C_ROUND_TRIP("cRoundTrip", Kind.ROUND_TRIP, null, "C ping-pong, format v1"),
@@ -45,7 +51,7 @@ enum Candidate {
 
     final String id;
     final Kind kind;
-    /** {@code Class.method} of the JMH benchmark, or null for a C program. */
+    /** {@code Class.method} of the JMH benchmark, optionally {@code :param=value}, or null for a C program. */
     final String benchmark;
     final String description;
 
@@ -69,14 +75,22 @@ enum Candidate {
      * The candidates this one's figure is divided by, in order. Throughput: Agrona's offer and the C
      * stream of the same commit size (one message or batches of 32); round trip: Agrona and the C
      * ping-pong; a prototype also against the library's ring of the same scenario. Agrona against the
-     * C floor only; the C floors themselves against nothing.
+     * C floor only; the C floors themselves against nothing. The code-path candidates (one thread, both
+     * roles) against the C code path of the same commit size.
      */
     List<Candidate> references() {
         final List<Candidate> references = new ArrayList<>();
         if (isC()) {
             return references;
         }
-        final boolean prototype = description.startsWith("prototype");
+        final boolean prototype = description.contains("prototype");
+        if (id.startsWith("path") || id.startsWith("leanPath")) {
+            references.add(isBatch() ? C_PATH_BATCH : C_PATH_OFFER);
+            if (prototype) {
+                references.add(isBatch() ? PATH_BATCH : PATH_OFFER);
+            }
+            return references;
+        }
         if (kind == Kind.THROUGHPUT) {
             if (this != AGRONA_OFFER) {
                 references.add(AGRONA_OFFER);
