@@ -435,7 +435,10 @@ public final class Alternate {
             final Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
             running = process;
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                process.destroy(); // SIGTERM: the C program deletes its ring files
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
                 throw new IllegalStateException(String.join(" ", command) + ": still running after " + timeoutSeconds + " s");
             }
             final String text = Files.readString(output, StandardCharsets.UTF_8);
