@@ -63,6 +63,45 @@ public class CrossProcessThroughput {
         peer.sendBatch(Records.BATCH);
     }
 
+    /** Prototype: {@link LayoutRing} (lean), one record per commit. */
+    @Benchmark
+    public void leanOffer(LeanSink peer) throws Exception {
+        peer.send();
+    }
+
+    /** Prototype: {@link LayoutRing} (lean), claims of {@link Records#BATCH}. */
+    @Benchmark
+    @OperationsPerInvocation(Records.BATCH)
+    public void leanBatch(LeanSink peer) throws Exception {
+        peer.sendBatch(Records.BATCH);
+    }
+
+    /** Prototype: {@link LayoutRing} (aligned), one record per commit. */
+    @Benchmark
+    public void alignedOffer(AlignedSink peer) throws Exception {
+        peer.send();
+    }
+
+    /** Prototype: {@link LayoutRing} (aligned), claims of {@link Records#BATCH}. */
+    @Benchmark
+    @OperationsPerInvocation(Records.BATCH)
+    public void alignedBatch(AlignedSink peer) throws Exception {
+        peer.sendBatch(Records.BATCH);
+    }
+
+    /** Prototype: {@link LayoutRing} (first), one record per commit. */
+    @Benchmark
+    public void firstOffer(FirstSink peer) throws Exception {
+        peer.send();
+    }
+
+    /** Prototype: {@link LayoutRing} (first), claims of {@link Records#BATCH}. */
+    @Benchmark
+    @OperationsPerInvocation(Records.BATCH)
+    public void firstBatch(FirstSink peer) throws Exception {
+        peer.sendBatch(Records.BATCH);
+    }
+
     @Benchmark
     @Fork(value = 1, jvmArgsAppend = Records.AGRONA_OPENS)
     public void agronaOffer(AgronaSink peer) throws Exception {
@@ -173,6 +212,45 @@ public class CrossProcessThroughput {
         @Setup(Level.Trial)
         public void setUp() throws Exception {
             open("fifo", "sink");
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            close();
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class LeanSink extends Peer {
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            open("lean", "sink");
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            close();
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class AlignedSink extends Peer {
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            open("aligned", "sink");
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            close();
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class FirstSink extends Peer {
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            open("first", "sink");
         }
 
         @TearDown(Level.Trial)

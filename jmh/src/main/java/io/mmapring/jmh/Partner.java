@@ -17,7 +17,7 @@ import java.util.Optional;
  * The second process of the cross-process benchmarks, started by {@link PartnerProcess}.
  *
  * <pre>
- *   Partner &lt;ring|headtail|agrona|uds|tcp|fifo&gt; &lt;echo|sink&gt; &lt;ping&gt; [&lt;pong&gt;]
+ *   Partner &lt;ring|headtail|lean|aligned|first|agrona|uds|tcp|fifo&gt; &lt;echo|sink&gt; &lt;ping&gt; [&lt;pong&gt;]
  * </pre>
  *
  * <p>{@code echo} sends every record it receives on {@code ping} straight back on {@code pong}.
@@ -44,7 +44,7 @@ public final class Partner {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
-            System.err.println("usage: Partner <ring|headtail|agrona|uds|tcp|fifo> <echo|sink> <ping> [<pong>]");
+            System.err.println("usage: Partner <ring|headtail|lean|aligned|first|agrona|uds|tcp|fifo> <echo|sink> <ping> [<pong>]");
             System.exit(2);
         }
         watchParent();
@@ -77,6 +77,10 @@ public final class Partner {
                 return new RingLink(out, in);
             case "headtail":
                 return new HeadTailLink(out, in);
+            case "lean":
+            case "aligned":
+            case "first":
+                return new LayoutLink(LayoutRing.layout(kind), out, in);
             case "agrona":
                 return new AgronaLink(out, in);
             case "uds": {
@@ -97,7 +101,7 @@ public final class Partner {
                 return new StreamLink(reader, writer);
             }
             default:
-                throw new IllegalArgumentException("link kind " + kind + " is not one of ring, headtail, agrona, uds, tcp, fifo");
+                throw new IllegalArgumentException("link kind " + kind + " is not one of ring, headtail, lean, aligned, first, agrona, uds, tcp, fifo");
         }
     }
 

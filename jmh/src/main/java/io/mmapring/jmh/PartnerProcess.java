@@ -17,6 +17,11 @@ import java.util.concurrent.TimeUnit;
 final class PartnerProcess {
     private static final long READY_TIMEOUT_MS = 30_000;
     private static final long STOP_TIMEOUT_MS = 15_000;
+    /**
+     * System property of the benchmark JVM: extra JVM options for every partner, separated by spaces
+     * (for profiling the consumer side, e.g. an async-profiler {@code -agentpath:...}). Empty by default.
+     */
+    static final String PARTNER_JVM_ARGS_PROPERTY = "mmapring.jmh.partnerJvmArgs";
 
     private final Process process;
     private final Path output;
@@ -32,6 +37,10 @@ final class PartnerProcess {
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.addAll(jvmArgs);
+        final String extra = System.getProperty(PARTNER_JVM_ARGS_PROPERTY, "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Partner.class.getName());

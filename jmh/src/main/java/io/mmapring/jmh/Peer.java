@@ -1,6 +1,7 @@
 package io.mmapring.jmh;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -9,6 +10,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -18,6 +20,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
+
 /**
  * The benchmark's end of a cross-process link: makes the files, sockets or fifos, starts the
  * {@link Partner} JVM (echo or sink), and sends and receives with bounded busy-spins. The JMH state
@@ -26,6 +35,20 @@ import java.util.concurrent.TimeoutException;
  */
 public abstract class Peer {
     private static final long CONNECT_TIMEOUT_MS = 30_000;
+    /**
+     * System property: when set to a file, every round trip of the measurement iterations is also
+     * recorded in an HdrHistogram (nanoseconds), written to that file as a histogram log at the end of
+     * the trial. Set by the alternating runner ({@link Alternate}) for its latency plot.
+     */
+    static final String HISTOGRAM_PROPERTY = "mmapring.jmh.histogram";
+    /** Largest round trip the histogram tracks (larger ones are recorded as this): 60 s. */
+    private static final long HISTOGRAM_MAX_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    private final String histogramFile = System.getProperty(HISTOGRAM_PROPERTY);
+    private final Histogram histogram = histogramFile == null ? null : new Histogram(HISTOGRAM_MAX_NANOS, 3);
+    /** {@link #histogram} during measurement iterations, null otherwise (and always null without the property). */
+    private Histogram recording;
+    private String kind;
 
     private Path directory;
     private volatile PartnerProcess partner;
@@ -40,10 +63,11 @@ public abstract class Peer {
     private Thread cleanup;
 
     /**
-     * Opens a link of {@code kind} (ring, headtail, agrona, uds, tcp, fifo) to a new partner in
+     * Opens a link of {@code kind} (ring, headtail, lean, aligned, first, agrona, uds, tcp, fifo) to a new partner in
      * {@code mode} (echo, sink), and waits until the partner is ready.
      */
     protected void open(String kind, String mode) throws Exception {
+        this.kind = kind;
         sink = mode.equals("sink");
         directory = Records.scratchDirectory(kind);
         final Path trialDirectory = directory;
@@ -74,6 +98,19 @@ public abstract class Peer {
                     partner.awaitReady();
                     link = kind.equals("ring") ? new RingLink(ping, sink ? null : pong) : new HeadTailLink(ping, sink ? null : pong);
                     break;
+                case "lean":
+                case "aligned":
+                case "first": {
+                    final LayoutRing.Layout layout = LayoutRing.layout(kind);
+                    LayoutRing.create(ping, layout);
+                    if (!sink) {
+                        LayoutRing.create(pong, layout);
+                    }
+                    partner = start(log, List.of(), kind, mode, ping, sink ? null : pong);
+                    partner.awaitReady();
+                    link = new LayoutLink(layout, ping, sink ? null : pong);
+                    break;
+                }
                 case "ringreverse":
                     if (!sink) {
                         throw new IllegalArgumentException("ringreverse is send-only (sink mode)");
@@ -194,12 +231,28 @@ public abstract class Peer {
         }
         if (process.exitValue() != 0) {
             throw new IOException("mkfifo " + path + " failed with " + process.exitValue() + ": "
-                + new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                + new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         }
+    }
+
+    /** Records round trips in the histogram during measurement iterations only (when the histogram property is set). */
+    @Setup(Level.Iteration)
+    public void startIteration(IterationParams iteration) {
+        recording = iteration.getType() == IterationType.MEASUREMENT ? histogram : null;
     }
 
     /** Sends one record and spins until the partner's echo of it is back; returns its id. */
     protected final int roundTrip() throws IOException {
+        final Histogram recording = this.recording;
+        final long start = recording == null ? 0 : System.nanoTime();
+        final int id = exchange();
+        if (recording != null) {
+            recording.recordValue(Math.min(System.nanoTime() - start, HISTOGRAM_MAX_NANOS));
+        }
+        return id;
+    }
+
+    private int exchange() throws IOException {
         final Link link = this.link;
         final Spin spin = this.spin;
         final int id = (int) sent++;
@@ -219,6 +272,16 @@ public abstract class Peer {
             throw new IllegalStateException("sent id " + id + " but the echo carried " + lastId);
         }
         return id;
+    }
+
+    private void writeHistogram() throws IOException {
+        try (PrintStream out = new PrintStream(histogramFile, StandardCharsets.UTF_8)) {
+            final HistogramLogWriter writer = new HistogramLogWriter(out);
+            writer.outputComment("round trips of " + kind + ", nanoseconds, measurement iterations of one JMH trial");
+            writer.outputLogFormatVersion();
+            histogram.setTag(kind);
+            writer.outputIntervalHistogram(histogram);
+        }
     }
 
     /** Sends one record, spinning while the link is full. */
@@ -256,6 +319,9 @@ public abstract class Peer {
      */
     protected void close() throws Exception {
         try {
+            if (histogram != null && histogram.getTotalCount() > 0) {
+                writeHistogram();
+            }
             if (link != null) {
                 link.close();
             }

@@ -39,6 +39,24 @@ public class RoundTrip {
         return peer.roundTrip();
     }
 
+    /** Prototype: {@link LayoutRing} (lean). */
+    @Benchmark
+    public int lean(LeanEcho peer) throws Exception {
+        return peer.roundTrip();
+    }
+
+    /** Prototype: {@link LayoutRing} (aligned). */
+    @Benchmark
+    public int aligned(AlignedEcho peer) throws Exception {
+        return peer.roundTrip();
+    }
+
+    /** Prototype: {@link LayoutRing} (first). */
+    @Benchmark
+    public int first(FirstEcho peer) throws Exception {
+        return peer.roundTrip();
+    }
+
     @Benchmark
     @Fork(value = 1, jvmArgsAppend = Records.AGRONA_OPENS)
     public int agrona(AgronaEcho peer) throws Exception {
@@ -130,6 +148,45 @@ public class RoundTrip {
         @Setup(Level.Trial)
         public void setUp() throws Exception {
             open("fifo", "echo");
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            close();
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class LeanEcho extends Peer {
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            open("lean", "echo");
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            close();
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class AlignedEcho extends Peer {
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            open("aligned", "echo");
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            close();
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class FirstEcho extends Peer {
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            open("first", "echo");
         }
 
         @TearDown(Level.Trial)
