@@ -380,6 +380,10 @@ public final class RingFile implements AutoCloseable {
         try {
             // the role is ours: nobody else moves tail or publishes, so the snapshot's position is final
             final RingValidation.Snapshot snapshot = snapshot();
+            if (snapshot.stale()) {
+                throw new RingFormatException("ring " + name + ": tail moved during every look while this process took the"
+                    + " producer role: another process writes without holding the role");
+            }
             if (snapshot.headBefore() > snapshot.position()) {
                 throw new RingFormatException("ring " + name + ": head " + snapshot.headBefore()
                     + " is ahead of the producer position " + snapshot.position());

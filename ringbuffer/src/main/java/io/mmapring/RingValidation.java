@@ -25,6 +25,8 @@ final class RingValidation {
     private static final VarHandle LONG = RingLayout.LONG;
     /** Snapshot attempts before giving up on a stable {@code tail} (a producer committing flat out). */
     private static final int SNAPSHOT_ATTEMPTS = 1000;
+    /** Attempts made whatever the clock says: one preemption inside an attempt must not end the retries. */
+    private static final int SNAPSHOT_MIN_ATTEMPTS = 16;
     private static final long SNAPSHOT_PATIENCE_NANOS = 5_000_000;
 
     private RingValidation() {
@@ -36,15 +38,26 @@ final class RingValidation {
      * @param headBefore {@code head} read before the scan (acquire)
      * @param head       {@code head} read after the scan (acquire); never below {@code headBefore} in a valid ring
      * @param tail       {@code tail} read before the scan (acquire)
-     * @param position   the producer's position {@code P}: {@code tail}, moved over the published slots after it
-     * @param stopWord   the sequence word the scan stopped on, or {@code position + 1} if it stopped after {@code capacity} slots
+     * @param scan       where the scan stopped: {@code tail}, moved over the published slots after it
+     * @param stopWord   the sequence word the scan stopped on, or {@code scan + 1} if it stopped after {@code capacity} slots
      * @param stale      whether {@code tail} moved during the look in every attempt: a producer committing flat
      *                   out, and the snapshot may mix two moments
      */
-    record Snapshot(long headBefore, long head, long tail, long position, long stopWord, boolean stale) {
+    record Snapshot(long headBefore, long head, long tail, long scan, long stopWord, boolean stale) {
+        /**
+         * The producer's position {@code P}: where the scan stopped; except when a producer lapped the scan
+         * in every attempt (stale, and the scan stopped on a later lap's word): the scan then stopped short,
+         * and {@code head}, read after it, is past the lapped slot (the consumer released it before the
+         * producer could lap it), so {@code head} is the better lower bound. Never below a {@code head} or a
+         * {@code tail} read before the snapshot.
+         */
+        long position() {
+            return stale && stopWord > scan + 1 ? Math.max(scan, head) : scan;
+        }
+
         /** Records published and not consumed: never above the capacity in a ring that passed {@link #checkPositions}. */
         long backlog() {
-            return Math.max(0, position - head);
+            return Math.max(0, position() - head);
         }
     }
 
@@ -100,8 +113,9 @@ final class RingValidation {
     /**
      * Takes a consistent snapshot of {@code head}, {@code tail} and the producer's position: reads
      * {@code head}, {@code tail}, scans the published slots after {@code tail}, reads both counters again,
-     * and retries (bounded: {@value #SNAPSHOT_ATTEMPTS} attempts or 5 ms) while {@code tail} moved, which
-     * means a live producer overtook the look (it may have lapped a slot the scan read).
+     * and retries (bounded: {@value #SNAPSHOT_ATTEMPTS} attempts, or 5 ms once {@value #SNAPSHOT_MIN_ATTEMPTS}
+     * attempts are made) while {@code tail} moved, which means a live producer overtook the look (it may have
+     * lapped a slot the scan read).
      */
     static Snapshot snapshot(ByteBuffer buffer, RingSpec spec) {
         final int capacity = spec.capacity();
@@ -127,7 +141,8 @@ final class RingValidation {
             }
             final long head = (long) LONG.getAcquire(buffer, HEAD_OFFSET);
             final boolean stale = (long) LONG.getAcquire(buffer, TAIL_OFFSET) != tail;
-            if (!stale || attempt == SNAPSHOT_ATTEMPTS || System.nanoTime() - start > SNAPSHOT_PATIENCE_NANOS) {
+            if (!stale || attempt == SNAPSHOT_ATTEMPTS
+                || attempt >= SNAPSHOT_MIN_ATTEMPTS && System.nanoTime() - start > SNAPSHOT_PATIENCE_NANOS) {
                 return new Snapshot(headBefore, head, tail, position, word, stale);
             }
             if (attempt > 10) {
@@ -165,20 +180,20 @@ final class RingValidation {
             throw new RingFormatException(ring + "tail " + s.tail() + " is more than capacity " + capacity
                 + " ahead of head " + s.head());
         }
-        if (s.position() - s.head() > capacity) {
-            throw new RingFormatException(ring + "producer position " + s.position() + " (tail " + s.tail()
+        if (s.scan() - s.head() > capacity) {
+            throw new RingFormatException(ring + "producer position " + s.scan() + " (tail " + s.tail()
                 + " and the published slots after it) is more than capacity " + capacity + " ahead of head " + s.head());
         }
-        final boolean laterLap = s.stopWord() > s.position() + 1;
+        final boolean laterLap = s.stopWord() > s.scan() + 1;
         if (laterLap && s.stale()) {
             return; // explained by a producer that lapped the scan while tail moved: not evidence of corruption
         }
-        if (s.headBefore() > s.position()) {
+        if (s.headBefore() > s.scan()) {
             throw new RingFormatException(ring + "head " + s.headBefore() + " is ahead of the producer position "
-                + s.position() + " (tail " + s.tail() + ")");
+                + s.scan() + " (tail " + s.tail() + ")");
         }
         if (laterLap) {
-            throw new RingFormatException(ring + "sequence word " + s.stopWord() + " of position " + s.position()
+            throw new RingFormatException(ring + "sequence word " + s.stopWord() + " of position " + s.scan()
                 + " is from a later lap while tail " + s.tail() + " stands still");
         }
     }
