@@ -133,6 +133,27 @@ class ProducerAndConsumerContractTest {
         assertThrows(IndexOutOfBoundsException.class, () -> consumer.recordOffset(0), "consumed records are no longer counted");
     }
 
+    @Test
+    void aConsumerClosedDuringItsPollReleasesNothingAndSaysWhichRecordsWereNotReleased() throws Exception {
+        offer(0);
+        offer(1);
+        final RingConsumer.RecordHandler closeMidway = (b, offset) -> {
+            seen.add(b.getLong(offset));
+            consumer.close(); // e.g. a shutdown hook on another path of the same thread
+        };
+        final IllegalStateException e = assertThrows(IllegalStateException.class, () -> consumer.poll(closeMidway, CAPACITY));
+        // today the poll hands the rest of its batch to the handler before it notices the close ([0, 2)); [0, 1) would be tighter
+        assertTrue(e.getMessage().matches("ring " + java.util.regex.Pattern.quote(ring.name())
+            + ": consumer closed during a poll: positions \\[0, [12]\\) were handled but not released"
+            + " \\(the next consumer reads them again\\)"), e.getMessage());
+        assertEquals(0, ring.head(), "head is not written without the consumer role");
+        seen.clear();
+        try (RingConsumer next = ring.consumer()) {
+            assertEquals(2, next.poll(collect, CAPACITY), "the next consumer reads both again");
+        }
+        assertEquals(List.of(0L, 1L), seen);
+    }
+
     private void offer(long id) {
         assertTrue(producer.offer(record(id)));
     }

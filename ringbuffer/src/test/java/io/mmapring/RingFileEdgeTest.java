@@ -169,6 +169,21 @@ class RingFileEdgeTest {
     }
 
     @Test
+    void aReadWriteOpenOfAFileAlreadyOpenReadOnlyHereGetsAWritableChannelAndMapping() throws IOException {
+        final Path path = newPath("upgrade");
+        RingFile.create(path, RingSpec.of(8, 4)).close();
+        try (RingFile inspector = RingFile.openReadOnly(path); RingFile ring = RingFile.open(path)) {
+            assertTrue(inspector.isReadOnly());
+            assertFalse(ring.isReadOnly());
+            try (RingProducer producer = ring.producer(); RingConsumer consumer = ring.consumer()) {
+                assertTrue(producer.offer(new byte[8]));
+                assertEquals(1, consumer.poll((b, o) -> { }, 4));
+            }
+            assertEquals(1, inspector.producerPosition(), "the inspector sees the same bytes");
+        }
+    }
+
+    @Test
     void forceWorksOnAMappedRingAndIsANoOpOnABuffer() throws IOException {
         final Path path = newPath("force");
         try (RingFile ring = RingFile.create(path, RingSpec.of(8, 4))) {

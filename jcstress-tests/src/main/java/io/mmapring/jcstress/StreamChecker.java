@@ -71,6 +71,19 @@ public final class StreamChecker implements PeopleConsumer.PeopleHandler, RingCo
         return verdict;
     }
 
+    /**
+     * Polls with {@code poll} until it returns 0 or {@code most} records came (a broken consumer may
+     * deliver forever: the arbiter must end); returns the records polled.
+     */
+    public static long drain(java.util.function.IntSupplier poll, long most) {
+        long total = 0;
+        int n;
+        while (total < most && (n = poll.getAsInt()) > 0) {
+            total += n;
+        }
+        return total;
+    }
+
     /** The first failure among the verdicts, in the order given; {@link #OK} if none. */
     public static int first(int... verdicts) {
         for (int v : verdicts) {

@@ -106,9 +106,7 @@ public class TailRepairTest {
     @Arbiter
     public void arbiter(III_Result r) {
         try {
-            while (consumer.poll(checker, CAPACITY) > 0) {
-                // drain what the consumer's loop left
-            }
+            StreamChecker.drain(() -> consumer.poll(checker, CAPACITY), PUBLISHED + MESSAGES + 1);
         } catch (RuntimeException e) {
             r.r1 = Failures.code(e);
         }

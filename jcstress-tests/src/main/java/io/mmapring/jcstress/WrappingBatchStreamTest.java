@@ -87,9 +87,7 @@ public class WrappingBatchStreamTest {
     @Arbiter
     public void arbiter(II_Result r) {
         try {
-            while (consumer.poll(checker, 3) > 0) {
-                // drain what the consumer's loop left
-            }
+            StreamChecker.drain(() -> consumer.poll(checker, 3), MESSAGES + 1);
         } catch (RuntimeException e) {
             r.r1 = StreamChecker.first(r.r1, Failures.code(e));
         }

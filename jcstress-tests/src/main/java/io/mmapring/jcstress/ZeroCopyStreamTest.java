@@ -83,9 +83,7 @@ public class ZeroCopyStreamTest {
     @Arbiter
     public void arbiter(II_Result r) {
         try {
-            while (readInPlace() > 0) {
-                // drain what the consumer's loop left
-            }
+            StreamChecker.drain(this::readInPlace, MESSAGES + 1);
         } catch (RuntimeException e) {
             r.r1 = StreamChecker.first(r.r1, Failures.code(e));
         }
