@@ -20,8 +20,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * {@code head} is four ahead of {@code tail} ({@link LiveRing#producerInsideCommit}). The traffic actor
  * finishes that commit and runs {@link #ROUNDS} full laps (claim 4, write, commit, poll 4): each lap
  * overwrites every slot a scan that started from the old {@code tail} reads. The observer meanwhile
- * validates the same bytes again and again: {@link RingFile#wrap} (what an opener checks), then
- * {@link RingFile#producerPosition()} and {@link RingFile#backlog()}.
+ * looks at the same bytes again and again: {@link RingFile#producerPosition()} and
+ * {@link RingFile#backlog()}, then {@link RingFile#wrap} (what an opener checks).
  *
  * <p>What it proves: the snapshot rule ({@code docs/FORMAT.md} 5.1): an observer never calls a healthy
  * live ring corrupt, its producer position is never below a {@code head} it saw before and never goes
@@ -79,13 +79,13 @@ public class ValidationUnderTrafficTest {
             for (int look = 0; look < LOOKS; look++) {
                 final boolean last = done;
                 final long head = shared.head();
-                RingFile.wrap(ring.buffer()); // an opener's validation of the same bytes
                 final long position = shared.producerPosition();
                 final long backlog = shared.backlog();
                 if (position < head || position < lastPosition || backlog < 0 || backlog > CAPACITY) {
                     r.r2 = StreamChecker.MEASURE;
                     return;
                 }
+                RingFile.wrap(ring.buffer()); // an opener's validation of the same bytes
                 lastPosition = position;
                 if (last) {
                     return;
