@@ -172,14 +172,32 @@ class RingFileEdgeTest {
     void aReadWriteOpenOfAFileAlreadyOpenReadOnlyHereGetsAWritableChannelAndMapping() throws IOException {
         final Path path = newPath("upgrade");
         RingFile.create(path, RingSpec.of(8, 4)).close();
-        try (RingFile inspector = RingFile.openReadOnly(path); RingFile ring = RingFile.open(path)) {
+        try (RingFile inspector = RingFile.openReadOnly(path)) {
             assertTrue(inspector.isReadOnly());
-            assertFalse(ring.isReadOnly());
-            try (RingProducer producer = ring.producer(); RingConsumer consumer = ring.consumer()) {
-                assertTrue(producer.offer(new byte[8]));
-                assertEquals(1, consumer.poll((b, o) -> { }, 4));
+            try (RingFile ring = RingFile.open(path)) {
+                assertFalse(ring.isReadOnly());
+                try (RingProducer producer = ring.producer(); RingConsumer consumer = ring.consumer()) {
+                    assertTrue(producer.offer(new byte[8]));
+                    assertEquals(1, consumer.poll((b, o) -> { }, 4));
+                    assertTrue(inspector.isProducerAlive(), "the inspector sees the role held in this process");
+                }
             }
+            // the read-write ring is closed; the inspector's share of the file's channel is still open
+            assertFalse(inspector.isProducerAlive());
             assertEquals(1, inspector.producerPosition(), "the inspector sees the same bytes");
+        }
+    }
+
+    @Test
+    void aRoleLockTakenInThisJvmOutsideTheLibraryCountsAsHeld() throws IOException {
+        final Path path = newPath("outside-lock");
+        RingFile.create(path, RingSpec.of(8, 4)).close();
+        try (RingFile ring = RingFile.openReadOnly(path);
+             FileChannel outside = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+             java.nio.channels.FileLock lock = outside.lock(RingLayout.PRODUCER_LOCK_OFFSET, 1, false)) {
+            assertTrue(lock.isValid());
+            assertTrue(ring.isProducerAlive());
+            assertFalse(ring.isConsumerAlive());
         }
     }
 
