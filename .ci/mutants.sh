@@ -67,7 +67,7 @@ MUTANTS=(
   "batch-offsets-without-wrap;RingProducer;catchable;jcstress\.(WrappingBatchStream|BatchPublication)Test;-;-;wrap: a claimed batch's slots computed as one contiguous range (no modulo the capacity)"
   "available-releases-head;RingConsumer;catchable;jcstress\.ZeroCopyStreamTest;-;-;zero-copy: available() releases head for the records it counts, before they are read in place"
   "consumer-starts-at-tail;RingFile;catchable;jcstress\.ConsumerRestartTest;-;-;restart: a new consumer starts at the header's tail instead of head (skips the backlog)"
-  "consumer-releases-after-close;RingConsumer;catchable;-;ringbuffer:ProducerAndConsumerContractTest;head is not written without the consumer role;close: a consumer closed during its poll still releases head"
+  "consumer-releases-after-close;RingConsumer;catchable;-;ringbuffer:ProducerAndConsumerContractTest#aConsumerClosedDuringItsPollReleasesNothingAndSaysWhichRecordsWereNotReleased;head is not written without the consumer role;close: a consumer closed during its poll still releases head"
   "commit-returns-after-close;RingProducer;catchable;-;ringbuffer:ClosingTest;but nothing was thrown;close: commit after close returns normally and publishes nothing"
   "tail-not-repaired;RingFile;catchable;jcstress\.TailRepairTest;ringbuffer:ProducerRestartTest;the new producer repairs the lagging tail;restart: a new producer leaves a lagging tail as it found it"
   "role-take-without-slot-check;RingValidation;catchable;-;reliability:CorruptFileFuzzTest#everyCorruptionIsRefusedWithAClearErrorOrLeavesAValidRing -Dfuzz.cases=8000;the messages do not move;role take: the slots of [head, producer position) are not checked, so a tail moved forward inside the bounds opens and hangs the consumer"
