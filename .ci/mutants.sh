@@ -2,9 +2,10 @@
 # Barrier mutants: copies of the REAL RingProducer/RingConsumer with one ordering point broken, run
 # under the jcstress suite (jcstress-tests/target/jcstress.jar, built by `mvn -B verify`).
 #
-#   .ci/mutants.sh ci          every mutant that x86 can show (code reorderings, and the broken
-#                              variants of the JUnit proofs): each must be caught or the script
-#                              fails. What CI runs.
+#   .ci/mutants.sh ci          every mutant that x86 can show (code reorderings, lifecycle races,
+#                              and the broken variants of the JUnit proofs): each must be caught or
+#                              the script fails. What CI runs. Mutants marked `rare` (caught on x86,
+#                              but too seldom for a bounded run) and `not` are left to `all`.
 #   .ci/mutants.sh all         every mutant, plain and reordered: a report; fails only if a mutant
 #                              marked catchable is not caught
 #   .ci/mutants.sh list        the mutants, one a line
@@ -16,6 +17,8 @@
 #
 #   MUTANT_FORKS      jcstress -f (default 1 for `ci`, 2 otherwise); on JDK 17 every fork runs twice
 #                     (with and without biased locking)
+#   MUTANT_FSM        jcstress -fsm: randomized forks per normal fork (default 1 for `ci`, else
+#                     jcstress's own, 5)
 #   MUTANT_ITERS      jcstress -iters (default 3)
 #   MUTANT_TIME       jcstress -time in ms (default 200)
 #   MUTANT_TESTS      override every mutant's test selection (a jcstress -t regex)
@@ -44,7 +47,7 @@ java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 javac="${JAVA_HOME:+$JAVA_HOME/bin/}javac"
 out="$root/jcstress-tests/target/mutants"
 
-# id; class; x86 (catchable or not); jcstress -t regex (- for none); JUnit test module:Class[#method]
+# id; class; x86 (catchable, rare or not); jcstress -t regex (- for none); JUnit test module:Class[#method]
 # (- for none); text the JUnit failure must contain; what it breaks. The texts to replace are in
 # patch_text/patch_with below, by id.
 MUTANTS=(
@@ -60,6 +63,16 @@ MUTANTS=(
   "producer-starts-at-tail;RingFile;catchable;-;ringbuffer:ProducerRestartTest;did not start at the restart scan;restart: a new producer starts at the header's tail instead of the scan past it"
   "file-length-unchecked;RingValidation;catchable;-;reliability:CorruptFileFuzzTest#everyCorruptionIsRefusedWithAClearErrorOrLeavesAValidRing;open of a corrupt file threw java.lang.IndexOutOfBoundsException;validation: the file length is not compared with the header (the ring maps what the file holds, so a short file is read past its end)"
   "corrupt-word-wrong-exception;RingConsumer;catchable;-;reliability:SecurityTest#hostileWriterCannotMakeEitherSideTouchOutsideTheMappingOrFailOtherThanWithRingFormatException;other exceptions than RingFormatException;error contract: a sequence word ahead of the consumer is reported as IllegalStateException"
+  "word-as-flag;RingConsumer;catchable;jcstress\.SingleSlotStreamTest;-;-;multi-lap: any lap's sequence word counts as published (a flag instead of a position)"
+  "batch-offsets-without-wrap;RingProducer;catchable;jcstress\.(WrappingBatchStream|BatchPublication)Test;-;-;wrap: a claimed batch's slots computed as one contiguous range (no modulo the capacity)"
+  "available-releases-head;RingConsumer;catchable;jcstress\.ZeroCopyStreamTest;-;-;zero-copy: available() releases head for the records it counts, before they are read in place"
+  "consumer-starts-at-tail;RingFile;catchable;jcstress\.ConsumerRestartTest;-;-;restart: a new consumer starts at the header's tail instead of head (skips the backlog)"
+  "consumer-releases-after-close;RingConsumer;catchable;-;ringbuffer:ProducerAndConsumerContractTest#aConsumerClosedDuringItsPollReleasesNothingAndSaysWhichRecordsWereNotReleased;head is not written without the consumer role;close: a consumer closed during its poll still releases head"
+  "commit-returns-after-close;RingProducer;catchable;-;ringbuffer:ClosingTest;but nothing was thrown;close: commit after close returns normally and publishes nothing"
+  "tail-not-repaired;RingFile;catchable;jcstress\.TailRepairTest;ringbuffer:ProducerRestartTest;the new producer repairs the lagging tail;restart: a new producer leaves a lagging tail as it found it"
+  "role-take-without-slot-check;RingValidation;catchable;-;reliability:CorruptFileFuzzTest#everyCorruptionIsRefusedWithAClearErrorOrLeavesAValidRing -Dfuzz.cases=8000;the messages do not move;role take: the slots of [head, producer position) are not checked, so a tail moved forward inside the bounds opens and hangs the consumer"
+  "validation-single-pass;RingValidation;catchable;jcstress\.ValidationUnderTrafficTest;-;-;validation: one pass over head, tail and the slots, tail never re-read (the validation before the snapshot rule)"
+  "snapshot-one-attempt;RingValidation;rare;jcstress\.ValidationUnderTrafficTest;-;-;validation: the snapshot gives up after one attempt when tail moved (no retry)"
 )
 
 patch_text() {
@@ -76,6 +89,20 @@ patch_text() {
     producer-starts-at-tail)   echo '            producer = new RingProducer(this, duplicate(), snapshot.position(), snapshot.head());' ;;
     file-length-unchecked)     echo '        if (fileLength >= 0 && fileLength != expected) {' ;;
     corrupt-word-wrong-exception) echo '            throw new RingFormatException("ring " + name + ": sequence word " + sequence' ;;
+    word-as-flag)              echo '        if (sequence == p + 1) {' ;;
+    batch-offsets-without-wrap) echo '        return slotOffset(position + i);' ;;
+    available-releases-head)   echo '        available = count;' ;;
+    consumer-starts-at-tail)   echo '            consumer = new RingConsumer(this, duplicate(), snapshot.head());' ;;
+    consumer-releases-after-close) printf '%s\n' '        if (closed) {' \
+                                 '            // closed during the handler: without the role, head is not ours to write' ;;
+    commit-returns-after-close) printf '%s\n' '    public void commit() {' \
+                                 '        if (closed) {' \
+                                 '            throw closedOrClaimed();' ;;
+    tail-not-repaired)         echo '            if (snapshot.tail() != snapshot.position()) {' ;;
+    role-take-without-slot-check) echo '        for (long p = head; p < position; p++) {' ;;
+    validation-single-pass)    printf '%s\n' '            if (!stale || attempt == SNAPSHOT_ATTEMPTS || System.nanoTime() - start > SNAPSHOT_PATIENCE_NANOS) {' \
+                                 '                return new Snapshot(headBefore, head, tail, position, word, stale);' ;;
+    snapshot-one-attempt)      echo '    private static final int SNAPSHOT_ATTEMPTS = 1000;' ;;
     *) echo "unknown mutant $1" >&2; return 1 ;;
   esac
 }
@@ -99,6 +126,27 @@ patch_with() {
     producer-starts-at-tail)   echo '            producer = new RingProducer(this, duplicate(), snapshot.tail(), snapshot.head()); // MUTANT: no scan past tail' ;;
     file-length-unchecked)     echo '        if (fileLength < -1 && fileLength != expected) { // MUTANT: never true' ;;
     corrupt-word-wrong-exception) echo '            throw new IllegalStateException("ring " + name + ": sequence word " + sequence // MUTANT' ;;
+    word-as-flag)              echo '        if (sequence != 0 && sequence <= p + 1) { // MUTANT: any lap'"'"'s word says published' ;;
+    batch-offsets-without-wrap) echo '        return slotOffset(position) + i * stride; // MUTANT: contiguous, no wrap' ;;
+    available-releases-head)   printf '%s\n' '        available = count;' \
+                                 '        if (count > 0) {' \
+                                 '            LONG.setRelease(buffer, HEAD_OFFSET, start + count); // MUTANT: released before they are read' \
+                                 '        }' ;;
+    consumer-starts-at-tail)   echo '            consumer = new RingConsumer(this, duplicate(), snapshot.tail()); // MUTANT: skips the backlog' ;;
+    consumer-releases-after-close) printf '%s\n' '        if (false) { // MUTANT: head written after close' \
+                                 '            // closed during the handler: without the role, head is not ours to write' ;;
+    commit-returns-after-close) printf '%s\n' '    public void commit() {' \
+                                 '        if (closed) {' \
+                                 '            claimed = 0; // MUTANT: returns normally, publishes nothing' \
+                                 '            return;' \
+                                 '        }' \
+                                 '        if (closed) {' \
+                                 '            throw closedOrClaimed();' ;;
+    tail-not-repaired)         echo '            if (false) { // MUTANT: the lagging tail is left as found' ;;
+    role-take-without-slot-check) echo '        for (long p = head; p < head; p++) { // MUTANT: no slot checked' ;;
+    validation-single-pass)    printf '%s\n' '            if (true) { // MUTANT: one pass, tail never re-read (the old validation)' \
+                                 '                return new Snapshot(headBefore, head, tail, position, word, false);' ;;
+    snapshot-one-attempt)      echo '    private static final int SNAPSHOT_ATTEMPTS = 1; // MUTANT: no retry' ;;
   esac
 }
 
@@ -167,7 +215,7 @@ run_jcstress() {
   dir="$out/$id"
   log="$dir/jcstress.txt"
   (cd "$dir" && timeout --kill-after=30 "${MUTANT_TIMEOUT:-900}" "$java" -cp "$dir/classes:$jar" org.openjdk.jcstress.Main \
-      -v -t "$tests" -f "$forks" -iters "${MUTANT_ITERS:-3}" -time "${MUTANT_TIME:-200}" -sc false \
+      -v -t "$tests" -f "$forks" ${MUTANT_FSM:+-fsm "$MUTANT_FSM"} -iters "${MUTANT_ITERS:-3}" -time "${MUTANT_TIME:-200}" -sc false \
       -jvmArgs "$(stress_flags)" -r "$dir/results") >"$log" 2>&1 || status=$?
   if ! grep -q '^RUN RESULTS:' "$log"; then
     echo "    jcstress did not finish (exit status $status); log $log" >&2
@@ -202,6 +250,11 @@ run_unit() {
   spec=$(field "$line" 5)
   module="${spec%%:*}"
   test="${spec#*:}"
+  local args="${MUTANT_MVN_ARGS:--Dfuzz.cases=3000}"
+  if [[ "$test" == *" "* ]]; then # Maven arguments of this mutant's check follow the test
+    args="${test#* }"
+    test="${test%% *}"
+  fi
   text=$(field "$line" 6)
   class=$(field "$line" 2)
   dir="$out/$id"
@@ -213,7 +266,7 @@ run_unit() {
   git -C "$root" ls-files -z -co --exclude-standard | (cd "$root" && xargs -0 tar -cf - --) | tar -xf - -C "$tree"
   cp "$dir/src/$class.java" "$tree/ringbuffer/src/main/java/io/mmapring/$class.java"
   (cd "$tree" && timeout --kill-after=30 "${MUTANT_TIMEOUT:-900}" mvn -B -pl "$module" -am verify -Dtest="$test" \
-      -Dsurefire.failIfNoSpecifiedTests=false ${MUTANT_MVN_ARGS:--Dfuzz.cases=3000}) >"$log" 2>&1 || status=$?
+      -Dsurefire.failIfNoSpecifiedTests=false $args) >"$log" 2>&1 || status=$?
   if [[ $status -ne 0 ]] && grep -qF -- "$text" "$log"; then
     echo "    JUnit $module $test: CAUGHT:"
     grep -m 1 -F -- "$text" "$log" | sed -E 's/^[[:space:]]*/      /' | cut -c1-400
@@ -242,7 +295,8 @@ main() {
       for line in "${MUTANTS[@]}"; do
         [[ "$(field "$line" 3)" == catchable ]] && ids+=("$(field "$line" 1)")
       done
-      forks="${MUTANT_FORKS:-1}" ;;
+      forks="${MUTANT_FORKS:-1}"
+      MUTANT_FSM="${MUTANT_FSM:-1}" ;; # one randomized fork per configuration: every catchable mutant shows within it
     all)
       for line in "${MUTANTS[@]}"; do ids+=("$(field "$line" 1)"); done
       forks="${MUTANT_FORKS:-2}" ;;
@@ -255,7 +309,7 @@ main() {
     return 1
   fi
   mkdir -p "$out"
-  echo "mutants: $("$java" -version 2>&1 | head -n 1); jcstress -f $forks -iters ${MUTANT_ITERS:-3} -time ${MUTANT_TIME:-200} -sc false -jvmArgs \"$(stress_flags)\""
+  echo "mutants: $("$java" -version 2>&1 | head -n 1); jcstress -f $forks${MUTANT_FSM:+ -fsm $MUTANT_FSM} -iters ${MUTANT_ITERS:-3} -time ${MUTANT_TIME:-200} -sc false -jvmArgs \"$(stress_flags)\""
   for id in "${ids[@]}"; do
     started=$(date +%s)
     line=$(lookup "$id")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Mutation testing of the library (PIT, the `pit` profile of ringbuffer/pom.xml) and its score per
-# class. The report: ringbuffer/target/pit-reports/index.html (mutations.csv, mutations.xml beside it).
+# class. Takes 2.5 to 3.5 minutes on 2 shared vCPUs. The report: ringbuffer/target/pit-reports/index.html (mutations.csv, mutations.xml beside it).
 #
 #   .ci/pit.sh                      run PIT, print the per-class table
 #   .ci/pit.sh --table              print the table of the last run only
@@ -36,9 +36,11 @@ if [[ "${1:-}" != --table ]]; then
   mkdir -p ringbuffer/target
   marker=ringbuffer/target/pit.started
   touch "$marker"
-  echo "pit: mvn -B -pl ringbuffer -Ppit verify (log $log)"
+  # compile, then PIT alone: the ordinary test run, the jars and the Javadoc of `verify` are not needed
+  # here (CI has run them just before), and skipping them saves about a minute
+  echo "pit: mvn -B -pl ringbuffer -Ppit test-compile org.pitest:pitest-maven:mutationCoverage (log $log)"
   status=0
-  mvn -B -pl ringbuffer -Ppit verify >"$log" 2>&1 || status=$?
+  mvn -B -pl ringbuffer -Ppit test-compile org.pitest:pitest-maven:mutationCoverage >"$log" 2>&1 || status=$?
   remove_orphan_rings "$marker"
   if [[ $status -ne 0 ]]; then
     tail -n 40 "$log" >&2

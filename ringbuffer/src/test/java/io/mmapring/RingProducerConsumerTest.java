@@ -159,7 +159,7 @@ class RingProducerConsumerTest {
     }
 
     @Test
-    void restartedProducerContinuesAtTheTrueTailAndRestartedConsumerAtHead() throws Exception {
+    void producerAndConsumerTakenAgainAfterACleanCloseContinueAtTailAndAtHead() throws Exception {
         out.offer(0, "a");
         out.offer(1, "b");
         in.poll(collect, 1);

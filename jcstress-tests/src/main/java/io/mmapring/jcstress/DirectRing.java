@@ -76,11 +76,21 @@ public final class DirectRing {
      * constructor, so the actors see these plain and release stores.
      */
     public static DirectRing takeAt(int capacity, long position) {
+        final RingSpec spec = People.spec(capacity);
+        final ByteBuffer buffer = buffer(capacity, spec);
+        return new DirectRing(buffer, spec, formatAt(buffer, capacity, position));
+    }
+
+    /**
+     * Formats {@code buffer} as an empty People ring of {@code capacity} slots whose head and tail are
+     * both {@code position}, with a whole stale message {@link #STALE_ID} and the previous lap's word in
+     * every slot (see {@link #takeAt}), and returns it as {@link RingFile#wrap} validates it. No role is taken.
+     */
+    static RingFile formatAt(ByteBuffer buffer, int capacity, long position) {
         if (position < capacity) {
             throw new IllegalArgumentException("position " + position + " is less than the capacity " + capacity);
         }
         final RingSpec spec = People.spec(capacity);
-        final ByteBuffer buffer = buffer(capacity, spec);
         RingFile.format(buffer, spec);
         final People stale = new People();
         final int mask = capacity - 1;
@@ -91,7 +101,7 @@ public final class DirectRing {
         }
         LONG.setRelease(buffer, RingLayout.HEAD_OFFSET, position);
         LONG.setRelease(buffer, RingLayout.TAIL_OFFSET, position);
-        return new DirectRing(buffer, spec, RingFile.wrap(buffer));
+        return RingFile.wrap(buffer);
     }
 
     /** The real producer of this ring. */
@@ -151,6 +161,20 @@ public final class DirectRing {
             throw new UncheckedIOException(e); // a buffer ring has no channel to close
         }
         POOLS.get(log2(spec.capacity())).offer(buffer);
+    }
+
+    /**
+     * A pooled buffer for a People ring of {@code capacity} slots, as it was left (not formatted): for
+     * tests that lay out the ring and take its roles themselves ({@link LiveRing}). Give it back with
+     * {@link #giveBack}.
+     */
+    static ByteBuffer pooledBuffer(int capacity) {
+        return buffer(capacity, People.spec(capacity));
+    }
+
+    /** Returns a buffer of {@link #pooledBuffer} to its pool, once no ring over it is used any more. */
+    static void giveBack(ByteBuffer buffer, int capacity) {
+        POOLS.get(log2(capacity)).offer(buffer);
     }
 
     private static ByteBuffer buffer(int capacity, RingSpec spec) {

@@ -36,8 +36,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * garbage sequence words. Each case goes through {@link RingFile#open(Path, Duration)} on a file in
  * /dev/shm and through {@link RingFile#wrap} on a direct buffer. The only acceptable outcomes:
  * the open succeeds on a ring that is still valid (its spec is the original one, its positions
- * satisfy the invariants, and a consumer and a producer run on it, failing if at all only with
- * {@link RingFormatException}), or it throws {@link RingFormatException} or {@link IOException} whose
+ * satisfy the invariants, and a producer and a consumer then move every waiting record and two laps
+ * of new messages through it, bounded in rounds, failing if at all only with
+ * {@link RingFormatException}: a ring that opens never leaves a consumer waiting forever), or it throws {@link RingFormatException} or {@link IOException} whose
  * message names the file. Anything else (IndexOutOfBounds, OutOfMemoryError, IllegalArgument, a
  * hang) fails. {@code -Dfuzz.cases=N} sets the number of cases per path (12,000 by default).
  */
@@ -47,6 +48,10 @@ class CorruptFileFuzzTest {
     private static final int LENGTH = SPEC.fileLength();
     private static final int WRITTEN = 20;
     private static final int CONSUMED = 10;
+    /** New messages sent through every ring that opened: two laps. */
+    private static final int TRAFFIC = 2 * CAPACITY;
+    /** Rounds in a row without a record moved after which a ring that opened counts as hung. */
+    private static final int STUCK_ROUNDS = 100;
 
     private static final long[] INTERESTING = {
         0, 1, -1, 2, 7, 8, 15, 16, 17, 31, 32, 132, 136, 144, 384, 1024, LENGTH, CAPACITY - 1, CAPACITY + 1,
@@ -356,74 +361,95 @@ class CorruptFileFuzzTest {
     }
 
     /**
-     * An opened ring must be valid: original spec, invariants hold, and both roles work or refuse
-     * cleanly. Returns whether a role refused or stopped with {@link RingFormatException}.
+     * An opened ring must be valid and must move messages: original spec, invariants hold, and then a
+     * producer and a consumer, both taken on it, run traffic: the consumer must receive every record
+     * the ring says is published and not consumed ({@code producerPosition() - head()}), then every one
+     * of {@link #TRAFFIC} new messages, in order, within a bounded number of rounds. One thread drives
+     * both roles in turns, so "no progress in {@link #STUCK_ROUNDS} rounds in a row" is a hang, not a
+     * slow peer: the test fails saying so. The only acceptable stops are a {@link RingFormatException}
+     * naming the ring (at a role take or while running), or the producer refusing to pass the format's
+     * 2^62 bound. Returns whether a role stopped so.
      */
     private static boolean exercise(RingFile ring, String what, boolean slotsTouched, RingSpec spec) {
-        boolean stopped = false;
         final int capacity = spec.capacity();
+        final long head;
+        final long position;
+        final RingConsumer consumer;
+        final RingProducer producer;
         try {
             assertEquals(spec, ring.spec(), "opened with a different spec: " + what);
-            final long head = ring.head();
-            final long position = ring.producerPosition();
+            head = ring.head();
+            position = ring.producerPosition();
             assertTrue(head >= 0 && head <= position && position - head <= capacity,
                 "opened with head " + head + " and producer position " + position + ": " + what);
-            final RingConsumer consumer = ring.consumer();
-            final People people = new People();
-            final byte[] field = new byte[People.NAME_LENGTH];
-            final byte[] name = new byte[People.NAME_LENGTH];
-            try {
-                int n;
-                do {
-                    final long start = consumer.position();
-                    final long[] index = {start};
-                    n = consumer.poll((buffer, offset) -> {
-                        if (spec.recordSize() == People.SIZE) {
-                            people.wrap(buffer, offset);
-                            people.nameTo(name);
-                            people.id();
-                        } else {
-                            buffer.get(offset + spec.recordSize() - 1);
-                        }
-                        // a header-only corruption can move head and tail but cannot forge a published slot
-                        if (!slotsTouched && !Traffic.matches(buffer, offset, index[0], field)) {
-                            fail("delivered a record that is not the message of position " + index[0] + ": " + what);
-                        }
-                        index[0]++;
-                    }, 7);
-                } while (n > 0);
-            } catch (RingFormatException e) {
-                expectNamed(e, ring.name(), what);
-                stopped = true;
-            }
-            consumer.close();
-            final RingProducer producer;
-            try {
-                producer = ring.producer();
-            } catch (RingFormatException e) {
-                expectNamed(e, ring.name(), what);
-                return true;
-            }
-            final People writer = new People();
-            for (int i = 0; i <= capacity; i++) {
-                if (producer.claim(1) == 0) {
-                    break;
-                }
-                if (spec.recordSize() == People.SIZE) {
-                    Traffic.write(writer, producer.buffer(), producer.recordOffset(0), producer.position());
-                }
-                producer.commit();
-            }
-            producer.close();
+            consumer = ring.consumer();
+            producer = ring.producer();
         } catch (RingFormatException e) {
             expectNamed(e, ring.name(), what);
-            stopped = true;
+            return true;
         } catch (AssertionError e) {
             throw e;
         } catch (Throwable e) {
             throw new AssertionError("an opened ring threw " + e + " (case " + what + ")", e);
         }
-        return stopped;
+        final long backlog = position - head;
+        final People people = new People();
+        final People writer = new People();
+        final byte[] field = new byte[People.NAME_LENGTH];
+        final byte[] name = new byte[People.NAME_LENGTH];
+        final long[] next = {head};
+        long sent = 0;
+        try (consumer; producer) {
+            int stuck = 0;
+            while (next[0] - head < backlog + TRAFFIC || sent < TRAFFIC) {
+                boolean progress = false;
+                if (sent < TRAFFIC && producer.claim(1) == 1) {
+                    if (spec.recordSize() == People.SIZE) {
+                        Traffic.write(writer, producer.buffer(), producer.recordOffset(0), producer.position());
+                    }
+                    producer.commit();
+                    sent++;
+                    progress = true;
+                }
+                final int n = consumer.poll((buffer, offset) -> {
+                    if (spec.recordSize() == People.SIZE) {
+                        people.wrap(buffer, offset);
+                        people.nameTo(name);
+                        people.id();
+                        // a header-only corruption can move head and tail but cannot forge a published slot;
+                        // the records this producer wrote are always the messages of their positions
+                        if ((!slotsTouched || next[0] >= position) && !Traffic.matches(buffer, offset, next[0], field)) {
+                            fail("delivered a record that is not the message of position " + next[0] + ": " + what);
+                        }
+                    } else {
+                        buffer.get(offset + spec.recordSize() - 1);
+                    }
+                    next[0]++;
+                }, 7);
+                progress |= n > 0;
+                stuck = progress ? 0 : stuck + 1;
+                if (stuck == STUCK_ROUNDS) {
+                    fail("opened, but the messages do not move (a consumer would wait forever): the consumer is at "
+                        + next[0] + " after " + (next[0] - head) + " of " + (backlog + sent) + " records (the ring said "
+                        + backlog + " were waiting at head " + head + ", producer position " + position + "; " + sent
+                        + " of " + TRAFFIC + " new ones sent): " + what);
+                }
+            }
+        } catch (RingFormatException e) {
+            expectNamed(e, ring.name(), what);
+            return true;
+        } catch (IllegalStateException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("2^62")) {
+                throw new AssertionError("an opened ring threw " + e + " (case " + what + ")", e);
+            }
+            expectNamed(e, ring.name(), what); // the producer refuses to pass the format's bound
+            return true;
+        } catch (AssertionError e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new AssertionError("an opened ring threw " + e + " (case " + what + ")", e);
+        }
+        return false;
     }
 
     private static void expectNamed(Exception e, String name, String what) {
