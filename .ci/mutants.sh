@@ -100,7 +100,8 @@ patch_text() {
                                  '            throw closedOrClaimed();' ;;
     tail-not-repaired)         echo '            if (snapshot.tail() != snapshot.position()) {' ;;
     role-take-without-slot-check) echo '        for (long p = head; p < position; p++) {' ;;
-    validation-single-pass)    printf '%s\n' '            if (!stale || attempt == SNAPSHOT_ATTEMPTS || System.nanoTime() - start > SNAPSHOT_PATIENCE_NANOS) {' \
+    validation-single-pass)    printf '%s\n' '            if (!stale || attempt == SNAPSHOT_ATTEMPTS' \
+                                 '                || attempt >= SNAPSHOT_MIN_ATTEMPTS && System.nanoTime() - start > SNAPSHOT_PATIENCE_NANOS) {' \
                                  '                return new Snapshot(headBefore, head, tail, position, word, stale);' ;;
     snapshot-one-attempt)      echo '    private static final int SNAPSHOT_ATTEMPTS = 1000;' ;;
     *) echo "unknown mutant $1" >&2; return 1 ;;
