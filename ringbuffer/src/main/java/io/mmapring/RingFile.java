@@ -580,6 +580,11 @@ public final class RingFile implements AutoCloseable {
         RingMapping mapping = null;
         try {
             final long length = awaitHeader(name, channels, timeout);
+            // the header read through the channel must describe this file before anything is mapped: a file whose
+            // length does not match is refused without a mapping (on Java 22+ one that long could not even be wrapped)
+            final ByteBuffer header = ByteBuffer.allocate(DATA_OFFSET).order(ByteOrder.LITTLE_ENDIAN);
+            channels.read(header, 0);
+            RingValidation.readSpec(name, header, length);
             mapping = map(name, channels, readOnly, length);
             final ByteBuffer mapped = readOnly ? mapping.buffer().asReadOnlyBuffer() : mapping.buffer().duplicate();
             final ByteBuffer buffer = mapped.order(ByteOrder.LITTLE_ENDIAN);
