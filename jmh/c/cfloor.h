@@ -21,6 +21,30 @@ static char cf_name_field[PEOPLE_NAME_LENGTH] = "helloworld";
 
 static const char *cf_program = "cfloor";
 
+/*
+ * Slot stride of the rings this process creates and expects (option -s of every program). The default,
+ * PEOPLE_STRIDE (144), is format version 1. Any other value (a multiple of 8 from 144 to 4096, e.g. 192:
+ * three whole 64-byte lines per slot) is an experiment for "is a 64-byte-aligned stride worth a new
+ * format version?": the sequence word stays at 136, after the record, and the header records the stride,
+ * but such a file is NOT a valid version-1 ring (the library and mmr_check_header refuse it), so these
+ * programs check its header themselves (cf_check_wide_header) and nothing else ever opens it.
+ */
+static int32_t cf_stride = PEOPLE_STRIDE;
+
+/* Parses the -s option: a multiple of 8 in [PEOPLE_STRIDE, 4096]; exits with status 2 otherwise. */
+static inline void cf_parse_stride(const char *text)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || v < PEOPLE_STRIDE || v > 4096 || v % 8 != 0) {
+        fprintf(stderr, "%s: option -s: '%s' is not a slot stride (a multiple of 8 in [%d, 4096])\n", cf_program, text,
+                PEOPLE_STRIDE);
+        exit(2);
+    }
+    cf_stride = (int32_t)v;
+}
+
 /* Ring files this process created, deleted at exit (normal or by die()). */
 static char cf_created[2][256];
 
@@ -129,7 +153,7 @@ static inline void cf_create_ring(char *path, size_t pathlen, const char *role, 
             break;
         }
     }
-    int64_t length = mmr_file_length(PEOPLE_SIZE, capacity);
+    int64_t length = MMR_DATA_OFFSET + capacity * cf_stride; /* mmr_file_length(PEOPLE_SIZE, capacity) at stride 144 */
     if (ftruncate(fd, length) != 0) {
         cf_die("ring %s: cannot set the length to %lld: %s", path, (long long)length, strerror(errno));
     }
@@ -141,7 +165,7 @@ static inline void cf_create_ring(char *path, size_t pathlen, const char *role, 
     if (base == MAP_FAILED) {
         cf_die("ring %s: mmap failed: %s", path, strerror(errno));
     }
-    int32_t version = MMR_VERSION, record_size = PEOPLE_SIZE, stride = PEOPLE_STRIDE, seq = PEOPLE_SEQUENCE_OFFSET;
+    int32_t version = MMR_VERSION, record_size = PEOPLE_SIZE, stride = cf_stride, seq = PEOPLE_SEQUENCE_OFFSET;
     int64_t data_offset = MMR_DATA_OFFSET;
     memcpy(base + MMR_VERSION_OFFSET, &version, 4);
     memcpy(base + MMR_RECORD_SIZE_OFFSET, &record_size, 4);
@@ -156,6 +180,38 @@ static inline void cf_create_ring(char *path, size_t pathlen, const char *role, 
 }
 
 /*
+ * The header check of an experimental wide-stride ring (cf_stride != 144): mmr_check_header's checks with
+ * the stride and the file length of cf_stride. Fills `r` like mmr_check_header; 0 if the header is sound.
+ */
+static inline int cf_check_wide_header(struct mmr_ring *r, char *base, int64_t file_length, char *err, size_t errlen)
+{
+    if (mmr_load_acquire(base, MMR_MAGIC_OFFSET) != MMR_MAGIC) { /* acquire: pairs with the creator's release */
+        snprintf(err, errlen, "magic is not MMAPRING: not a ring file");
+        return -1;
+    }
+    const int32_t record_size = mmr_get_i32(base, MMR_RECORD_SIZE_OFFSET);
+    const int32_t stride = mmr_get_i32(base, MMR_STRIDE_OFFSET);
+    const int32_t sequence_offset = mmr_get_i32(base, MMR_SEQUENCE_OFFSET_OFFSET);
+    const int64_t capacity = mmr_get_i64(base, MMR_CAPACITY_OFFSET);
+    if (mmr_get_i32(base, MMR_VERSION_OFFSET) != MMR_VERSION || record_size != PEOPLE_SIZE || stride != cf_stride
+        || sequence_offset != PEOPLE_SEQUENCE_OFFSET || capacity < 1 || (capacity & (capacity - 1)) != 0
+        || capacity > MMR_MAX_CAPACITY || mmr_get_i64(base, MMR_DATA_OFFSET_OFFSET) != MMR_DATA_OFFSET
+        || file_length != MMR_DATA_OFFSET + capacity * stride) {
+        snprintf(err, errlen, "not a People ring of stride %d (record size %d, stride %d, sequence offset %d, capacity %lld, "
+                 "length %lld)", cf_stride, record_size, stride, sequence_offset, (long long)capacity, (long long)file_length);
+        return -1;
+    }
+    r->base = base;
+    r->length = file_length;
+    r->record_size = record_size;
+    r->stride = stride;
+    r->sequence_offset = sequence_offset;
+    r->capacity = capacity;
+    r->mask = capacity - 1;
+    return 0;
+}
+
+/*
  * Opens a ring file, maps it, checks its header (mmr_check_header) and that it holds People, and takes
  * the role whose lock byte is `role_offset` (MMR_PRODUCER_LOCK_OFFSET or MMR_CONSUMER_LOCK_OFFSET).
  * The descriptor stays open for the life of the process, as the role needs.
@@ -166,10 +222,10 @@ static inline void cf_open_ring(struct mmr_ring *ring, const char *path, off_t r
     if (fd < 0) {
         cf_die("ring %s: cannot open: %s", path, strerror(errno));
     }
-    if (mmr_lock_role(fd, role_offset) != 0) {
-        cf_die("ring %s: cannot take the %s role: %s", path,
-               role_offset == MMR_PRODUCER_LOCK_OFFSET ? "producer" : "consumer",
-               (errno == EACCES || errno == EAGAIN) ? "held by another process" : strerror(errno));
+    char role_err[256];
+    if (mmr_take_role(fd, role_offset, role_offset == MMR_PRODUCER_LOCK_OFFSET ? "producer" : "consumer", role_err,
+                      sizeof role_err) != 0) {
+        cf_die("ring %s: %s", path, role_err);
     }
     struct stat st;
     if (fstat(fd, &st) != 0) {
@@ -183,12 +239,24 @@ static inline void cf_open_ring(struct mmr_ring *ring, const char *path, off_t r
         cf_die("ring %s: mmap failed: %s", path, strerror(errno));
     }
     char err[256];
-    if (mmr_check_header(ring, base, st.st_size, err, sizeof err) != 0) {
+    if ((cf_stride == PEOPLE_STRIDE ? mmr_check_header(ring, base, st.st_size, err, sizeof err)
+                                    : cf_check_wide_header(ring, base, st.st_size, err, sizeof err)) != 0) {
         cf_die("ring %s: %s", path, err);
     }
     if (ring->record_size != PEOPLE_SIZE) {
         cf_die("ring %s: record size %d does not match People (%d)", path, ring->record_size, PEOPLE_SIZE);
     }
+}
+
+/* The producer's true position (tail moved over the published slots after it), from a consistent snapshot. */
+static inline int64_t cf_producer_position(const struct mmr_ring *ring, const char *path)
+{
+    struct mmr_positions positions;
+    char err[256];
+    if (mmr_snapshot(ring, &positions, err, sizeof err) != 0) {
+        cf_die("ring %s: %s", path, err);
+    }
+    return positions.position;
 }
 
 /* Waits for a child, at most `seconds`; kills it after that. Returns its exit status (0 = success), or -1. */

@@ -8,7 +8,7 @@
  * Prints: datapath mode=offer records=N seconds=S rate=R intervals=R1,R2,... errors=0
  * Exit status 0 only if every id read was the one written.
  *
- * usage: datapath [-m offer|batch] [-w warmup_seconds] [-d seconds] [-i intervals]
+ * usage: datapath [-m offer|batch] [-w warmup_seconds] [-d seconds] [-i intervals] [-s stride]
  */
 #define _GNU_SOURCE
 #include "cfloor.h"
@@ -23,7 +23,7 @@ int main(int argc, char **argv)
     double warmup = 1, duration = 3;
     int intervals = 3;
     int opt;
-    while ((opt = getopt(argc, argv, "m:w:d:i:")) != -1) {
+    while ((opt = getopt(argc, argv, "m:w:d:i:s:")) != -1) {
         switch (opt) {
         case 'm':
             if (strcmp(optarg, "offer") == 0) {
@@ -38,13 +38,14 @@ int main(int argc, char **argv)
         case 'w': warmup = cf_parse_double("-w", optarg, 0, 600); break;
         case 'd': duration = cf_parse_double("-d", optarg, 0.01, 600); break;
         case 'i': intervals = (int)cf_parse_long("-i", optarg, 1, MAX_INTERVALS); break;
+        case 's': cf_parse_stride(optarg); break;
         default:
-            fprintf(stderr, "usage: datapath [-m offer|batch] [-w warmup_seconds] [-d seconds] [-i intervals]\n");
+            fprintf(stderr, "usage: datapath [-m offer|batch] [-w warmup_seconds] [-d seconds] [-i intervals] [-s stride]\n");
             return 2;
         }
     }
     if (optind != argc) {
-        fprintf(stderr, "usage: datapath [-m offer|batch] [-w warmup_seconds] [-d seconds] [-i intervals]\n");
+        fprintf(stderr, "usage: datapath [-m offer|batch] [-w warmup_seconds] [-d seconds] [-i intervals] [-s stride]\n");
         return 2;
     }
     cf_cleanup_at_exit();
@@ -56,7 +57,7 @@ int main(int argc, char **argv)
     cf_open_ring(&consumer, path, MMR_CONSUMER_LOCK_OFFSET);
     char *const out = producer.base;
     char *const in = consumer.base;
-    int64_t position = mmr_producer_position(&producer);
+    int64_t position = cf_producer_position(&producer, path);
     int64_t cached_head = mmr_load_acquire(out, MMR_HEAD_OFFSET);
     int64_t head = mmr_load_acquire(in, MMR_HEAD_OFFSET);
     uint32_t id = 0, expected = 0;
@@ -134,7 +135,7 @@ int main(int argc, char **argv)
     }
     const double seconds = mark_time[intervals] - mark_time[0];
     const int64_t records = mark_position[intervals] - mark_position[0];
-    printf("datapath mode=%s records=%lld seconds=%.3f rate=%.1f intervals=", batch ? "batch" : "offer",
+    printf("datapath mode=%s stride=%d records=%lld seconds=%.3f rate=%.1f intervals=", batch ? "batch" : "offer", cf_stride,
            (long long)records, seconds, records / seconds);
     for (int k = 1; k <= intervals; k++) {
         printf("%s%.1f", k > 1 ? "," : "", (mark_position[k] - mark_position[k - 1]) / (mark_time[k] - mark_time[k - 1]));

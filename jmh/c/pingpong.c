@@ -14,7 +14,7 @@
  *   pingpong round_trips=N p50=.. p90=.. p99=.. p999=.. max=.. mean=.. (nanoseconds)
  * Exit status 0 only if every echo carried the id sent.
  *
- * usage: pingpong [-w warmup_round_trips] [-n round_trips] [-c capacity]
+ * usage: pingpong [-w warmup_round_trips] [-n round_trips] [-c capacity] [-s stride]
  */
 #define _GNU_SOURCE
 #include "cfloor.h"
@@ -56,7 +56,7 @@ static int echo(const char *ping_path, const char *pong_path, struct control *co
     cf_open_ring(&in, ping_path, MMR_CONSUMER_LOCK_OFFSET);
     cf_open_ring(&out, pong_path, MMR_PRODUCER_LOCK_OFFSET);
     int64_t head = mmr_load_acquire(in.base, MMR_HEAD_OFFSET);
-    int64_t position = mmr_producer_position(&out);
+    int64_t position = cf_producer_position(&out, pong_path);
     int64_t cached_head = mmr_load_acquire(out.base, MMR_HEAD_OFFSET);
     const pid_t parent = getppid();
     for (;;) {
@@ -105,18 +105,19 @@ int main(int argc, char **argv)
     long long warmup = 200000, count = 1000000;
     int64_t capacity = 4096;
     int opt;
-    while ((opt = getopt(argc, argv, "w:n:c:")) != -1) {
+    while ((opt = getopt(argc, argv, "w:n:c:s:")) != -1) {
         switch (opt) {
         case 'w': warmup = cf_parse_long("-w", optarg, 0, 1000000000LL); break;
         case 'n': count = cf_parse_long("-n", optarg, 1, 100000000LL); break;
         case 'c': capacity = cf_parse_long("-c", optarg, 1, MMR_MAX_CAPACITY); break;
+        case 's': cf_parse_stride(optarg); break;
         default:
-            fprintf(stderr, "usage: pingpong [-w warmup_round_trips] [-n round_trips] [-c capacity]\n");
+            fprintf(stderr, "usage: pingpong [-w warmup_round_trips] [-n round_trips] [-c capacity] [-s stride]\n");
             return 2;
         }
     }
     if (optind != argc) {
-        fprintf(stderr, "usage: pingpong [-w warmup_round_trips] [-n round_trips] [-c capacity]\n");
+        fprintf(stderr, "usage: pingpong [-w warmup_round_trips] [-n round_trips] [-c capacity] [-s stride]\n");
         return 2;
     }
     if ((capacity & (capacity - 1)) != 0) {
@@ -147,7 +148,7 @@ int main(int argc, char **argv)
     struct mmr_ring out, in;
     cf_open_ring(&out, ping_path, MMR_PRODUCER_LOCK_OFFSET);
     cf_open_ring(&in, pong_path, MMR_CONSUMER_LOCK_OFFSET);
-    int64_t position = mmr_producer_position(&out);
+    int64_t position = cf_producer_position(&out, ping_path);
     int64_t cached_head = mmr_load_acquire(out.base, MMR_HEAD_OFFSET);
     int64_t head = mmr_load_acquire(in.base, MMR_HEAD_OFFSET);
     int failed = 0;
@@ -207,7 +208,7 @@ int main(int argc, char **argv)
     for (long long i = 0; i < count; i++) {
         sum += (double)samples[i];
     }
-    printf("pingpong round_trips=%lld p50=%lld p90=%lld p99=%lld p999=%lld max=%lld mean=%.1f\n", count,
+    printf("pingpong stride=%d round_trips=%lld p50=%lld p90=%lld p99=%lld p999=%lld max=%lld mean=%.1f\n", cf_stride, count,
            (long long)percentile(samples, count, 50), (long long)percentile(samples, count, 90),
            (long long)percentile(samples, count, 99), (long long)percentile(samples, count, 99.9),
            (long long)samples[count - 1], sum / count);

@@ -18,7 +18,7 @@
  * of its `-i` equal parts (as JMH's measurement iterations). Exit status 0 only if the consumer received
  * every record sent, in order, with no error.
  *
- * usage: stream [-m offer|batch] [-w warmup_seconds] [-d seconds] [-i intervals] [-c capacity]
+ * usage: stream [-m offer|batch] [-w warmup_seconds] [-d seconds] [-i intervals] [-c capacity] [-s stride]
  */
 #define _GNU_SOURCE
 #include "cfloor.h"
@@ -130,7 +130,7 @@ int main(int argc, char **argv)
     int intervals = 3;
     int64_t capacity = 4096;
     int opt;
-    while ((opt = getopt(argc, argv, "m:w:d:i:c:")) != -1) {
+    while ((opt = getopt(argc, argv, "m:w:d:i:c:s:")) != -1) {
         switch (opt) {
         case 'm':
             if (strcmp(optarg, "offer") == 0) {
@@ -146,13 +146,14 @@ int main(int argc, char **argv)
         case 'd': duration = cf_parse_double("-d", optarg, 0.01, 600); break;
         case 'i': intervals = (int)cf_parse_long("-i", optarg, 1, MAX_INTERVALS); break;
         case 'c': capacity = cf_parse_long("-c", optarg, BATCH, MMR_MAX_CAPACITY); break;
+        case 's': cf_parse_stride(optarg); break;
         default:
-            fprintf(stderr, "usage: stream [-m offer|batch] [-w warmup_seconds] [-d seconds] [-i intervals] [-c capacity]\n");
+            fprintf(stderr, "usage: stream [-m offer|batch] [-w warmup_seconds] [-d seconds] [-i intervals] [-c capacity] [-s stride]\n");
             return 2;
         }
     }
     if (optind != argc) {
-        fprintf(stderr, "usage: stream [-m offer|batch] [-w warmup_seconds] [-d seconds] [-i intervals] [-c capacity]\n");
+        fprintf(stderr, "usage: stream [-m offer|batch] [-w warmup_seconds] [-d seconds] [-i intervals] [-c capacity] [-s stride]\n");
         return 2;
     }
     if ((capacity & (capacity - 1)) != 0) {
@@ -179,7 +180,7 @@ int main(int argc, char **argv)
     cf_open_ring(&ring, path, MMR_PRODUCER_LOCK_OFFSET);
     char *const base = ring.base;
     const int64_t capacity_slots = ring.capacity;
-    int64_t position = mmr_producer_position(&ring);
+    int64_t position = cf_producer_position(&ring, path);
     int64_t cached_head = mmr_load_acquire(base, MMR_HEAD_OFFSET);
     const int64_t want = batch ? BATCH : 1;
     uint32_t id = (uint32_t)position;
@@ -261,7 +262,7 @@ int main(int argc, char **argv)
     }
     const double seconds = mark_time[intervals] - mark_time[0];
     const int64_t records = mark_position[intervals] - mark_position[0];
-    printf("stream mode=%s records=%lld seconds=%.3f rate=%.1f intervals=", batch ? "batch" : "offer",
+    printf("stream mode=%s stride=%d records=%lld seconds=%.3f rate=%.1f intervals=", batch ? "batch" : "offer", cf_stride,
            (long long)records, seconds, records / seconds);
     for (int k = 1; k <= intervals; k++) {
         printf("%s%.1f", k > 1 ? "," : "", (mark_position[k] - mark_position[k - 1]) / (mark_time[k] - mark_time[k - 1]));

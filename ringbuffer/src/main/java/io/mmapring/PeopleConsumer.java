@@ -28,11 +28,28 @@ public final class PeopleConsumer implements AutoCloseable {
         void onPeople(People people);
     }
 
+    /**
+     * Receives one People and says how the poll goes on (see {@link RingConsumer.Action}). The flyweight
+     * is valid only during the call.
+     */
+    @FunctionalInterface
+    public interface ControlledPeopleHandler {
+        /**
+         * Called once per record, in position order, on the polling thread.
+         *
+         * @param people a flyweight over the record in the ring; do not keep it past the call
+         * @return what to do with this record and the rest of the poll; never null
+         */
+        RingConsumer.Action onPeople(People people);
+    }
+
     private final RingConsumer consumer;
     private final RingFile ownedRing;
     private final People people = new People();
     private final RingConsumer.RecordHandler adapter = this::onRecord;
+    private final RingConsumer.ControlledRecordHandler controlledAdapter = this::onControlledRecord;
     private PeopleHandler handler;
+    private ControlledPeopleHandler controlledHandler;
 
     /**
      * Reads People through {@code consumer}; closing this closes the consumer (not its ring).
@@ -99,6 +116,25 @@ public final class PeopleConsumer implements AutoCloseable {
     }
 
     /**
+     * Like {@link #poll(PeopleHandler, int)}, but the handler steers the poll with its return value:
+     * {@link RingConsumer.Action#CONTINUE}, {@link RingConsumer.Action#RELEASE} (hand the slots handled so
+     * far back to the producer now, and go on), {@link RingConsumer.Action#BREAK} (end after this one) or
+     * {@link RingConsumer.Action#ABORT} (end before this one, which the next poll hands over again); see
+     * {@link RingConsumer#controlledPoll(RingConsumer.ControlledRecordHandler, int)}. Allocates nothing.
+     *
+     * @param handler receives each People and returns what to do next
+     * @param limit   most records to hand over, at least 1
+     * @return how many were handled (an aborted one is not counted); 0 if none is published
+     * @throws IllegalArgumentException if {@code limit < 1}
+     * @throws IllegalStateException    if the consumer is closed
+     * @throws NullPointerException     if the handler returned null (that record is not handled)
+     */
+    public int controlledPoll(ControlledPeopleHandler handler, int limit) {
+        this.controlledHandler = handler;
+        return consumer.controlledPoll(controlledAdapter, limit);
+    }
+
+    /**
      * The underlying consumer, for zero-copy reading with {@link RingConsumer#available(int)}.
      *
      * @return the ring's consumer
@@ -122,5 +158,9 @@ public final class PeopleConsumer implements AutoCloseable {
 
     private void onRecord(ByteBuffer buffer, int offset) {
         handler.onPeople(people.wrap(buffer, offset));
+    }
+
+    private RingConsumer.Action onControlledRecord(ByteBuffer buffer, int offset) {
+        return controlledHandler.onPeople(people.wrap(buffer, offset));
     }
 }

@@ -122,6 +122,18 @@ public final class PeopleProducer implements AutoCloseable {
         producer.commit();
     }
 
+    /**
+     * Publishes the first {@code n} claimed slots, in order, and gives the rest of the claim back
+     * unpublished (see {@link RingProducer#commit(int)}): claim 64, fill 10, {@code commit(10)}.
+     *
+     * @param n slots to publish, from 0 to the slots claimed
+     * @throws IllegalArgumentException if {@code n} is negative or more than the slots claimed; nothing is published
+     * @throws IllegalStateException    if the producer is closed (nothing is published)
+     */
+    public void commit(int n) {
+        producer.commit(n);
+    }
+
     /** Drops the current claim; nothing is published (see {@link RingProducer#abort()}). */
     public void abort() {
         producer.abort();

@@ -40,6 +40,40 @@ public final class RingConsumer implements AutoCloseable {
         void onRecord(ByteBuffer buffer, int offset);
     }
 
+    /**
+     * What a {@link ControlledRecordHandler} tells {@link #controlledPoll} to do after a record. Each
+     * constant says whether the record counts as handled and whether the poll goes on.
+     */
+    public enum Action {
+        /** The record is handled; go on with the next one, up to the limit. */
+        CONTINUE,
+        /**
+         * The record is handled; release it and every record before it to the producer now (one release
+         * store of {@code head}), then go on: a long poll that hands slots back as it goes.
+         */
+        RELEASE,
+        /** The record is handled; end the poll after it (the records handled are released, as always). */
+        BREAK,
+        /**
+         * The record is <em>not</em> handled; end the poll before it: it stays published and the next poll
+         * hands it over again. The records before it are released.
+         */
+        ABORT
+    }
+
+    /** Receives one record and says how the poll goes on: {@link #controlledPoll(ControlledRecordHandler, int)}. */
+    @FunctionalInterface
+    public interface ControlledRecordHandler {
+        /**
+         * Called once per record, in position order, on the polling thread.
+         *
+         * @param buffer the ring's buffer (little-endian): read with absolute gets, do not keep it
+         * @param offset where the record starts, in bytes
+         * @return what to do with this record and the rest of the poll; never null
+         */
+        Action onRecord(ByteBuffer buffer, int offset);
+    }
+
     private final RingFile ring;
     private final ByteBuffer buffer;
     private final String name;
@@ -99,6 +133,68 @@ public final class RingConsumer implements AutoCloseable {
             }
         } finally {
             if (count > 0) {
+                release(start + count);
+            }
+        }
+        if (count == 0) {
+            checkHead(start);
+        }
+        return count;
+    }
+
+    /**
+     * Like {@link #poll(RecordHandler, int)}, but the handler steers the poll with its return value: go on
+     * ({@link Action#CONTINUE}), release what was handled so far and go on ({@link Action#RELEASE}, so a
+     * long poll hands slots back to a waiting producer every k records), end after this record
+     * ({@link Action#BREAK}) or before it ({@link Action#ABORT}: the record stays for the next poll), all
+     * without throwing. Records handled and not yet released are released with one release store of
+     * {@code head} when the poll ends. If the handler throws (or returns null, which throws
+     * {@link NullPointerException}), the records it had finished are released and the one it threw on is
+     * not, as with {@code poll}. Allocates nothing; never blocks.
+     *
+     * @param handler receives each record and returns what to do next
+     * @param limit   most records to hand over, at least 1
+     * @return how many records were handled (an aborted record is not counted); 0 if none is published
+     * @throws IllegalArgumentException if {@code limit < 1}
+     * @throws IllegalStateException    as {@link #poll(RecordHandler, int)}; also when the consumer was closed
+     *                                  during the handler and it returned {@link Action#RELEASE}
+     * @throws NullPointerException     if the handler returned null (that record is not handled)
+     * @throws RingFormatException      if a sequence word or {@code head} shows a corrupted file
+     */
+    public int controlledPoll(ControlledRecordHandler handler, int limit) {
+        if (closed) {
+            throw closed();
+        }
+        if (limit < 1) {
+            throw badLimit(limit);
+        }
+        final ByteBuffer buffer = this.buffer;
+        final long start = position;
+        int count = 0;
+        try {
+            while (count < limit) {
+                final long p = start + count;
+                final int slot = slotOffset(p);
+                if (!isPublished(slot, p)) {
+                    break;
+                }
+                final Action action = handler.onRecord(buffer, slot);
+                if (action == Action.ABORT) {
+                    break;
+                }
+                if (action == null) {
+                    throw new NullPointerException("ring " + name + ": the handler returned no action for position " + p);
+                }
+                count++;
+                if (action == Action.BREAK) {
+                    break;
+                }
+                if (action == Action.RELEASE) {
+                    release(start + count);
+                }
+            }
+        } finally {
+            if (start + count > position) {
                 release(start + count);
             }
         }

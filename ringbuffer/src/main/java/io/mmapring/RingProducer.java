@@ -158,12 +158,46 @@ public final class RingProducer implements AutoCloseable {
         if (closed) {
             throw closedOrClaimed();
         }
-        if (claimed == 0) {
-            return; // nothing claimed: leave the tail line alone
+        final int count = claimed;
+        if (count != 0) { // nothing claimed: leave the tail line alone
+            publish(position, count);
         }
+    }
+
+    /**
+     * Publishes the first {@code n} slots of the current claim, in order (one release store of each of
+     * their sequence words, then one of {@code tail}), and gives the rest of the claim back unpublished,
+     * as {@link #abort()} would: the next claim starts right after the {@code n} published slots. For a
+     * writer that claimed more slots than it had records for: claim 64, fill 10, {@code commit(10)}.
+     * {@code commit(0)} publishes nothing and leaves the {@code tail} line alone (an abort).
+     *
+     * @param n slots to publish, from the first of the claim: {@code 0 <= n <=} the count {@link #claim(int)} returned
+     * @throws IllegalArgumentException if {@code n} is negative or more than the slots claimed; nothing is published
+     * @throws IllegalStateException    as {@link #commit()}
+     */
+    public void commit(int n) {
+        if (closed) {
+            throw closedOrClaimed();
+        }
+        if (n < 0 || n > claimed) {
+            throw new IllegalArgumentException("ring " + name + ": commit of " + n + " slots of a claim of " + claimed
+                + " (must be from 0 to the slots claimed)");
+        }
+        if (n == 0) {
+            this.claimed = 0;
+            return;
+        }
+        publish(position, n);
+    }
+
+    /**
+     * Publishes positions {@code [start, start + count)}: each slot's sequence word in position order, then
+     * {@code tail}; moves the producer to the end, with no claim. The publication of {@link #commit()} and
+     * {@link #commit(int)} (and so of {@link #offer(byte[])}).
+     */
+    private void publish(long start, int count) {
         final ByteBuffer buffer = this.buffer;
-        final long start = position;
-        final long end = start + claimed;
+        final long end = start + count;
         long p = start;
         try {
             for (; p < end; p++) {
@@ -196,7 +230,8 @@ public final class RingProducer implements AutoCloseable {
 
     /**
      * Copies one record into the ring and publishes it at once (one release of its slot's word, one of
-     * {@code tail}).
+     * {@code tail}): {@code claim(1)}, a copy at {@code recordOffset(0)} and {@code commit()}, in one call.
+     * Allocates nothing; never blocks.
      *
      * @param record exactly {@link #recordSize()} bytes
      * @return false, with the ring unchanged, if the ring is full

@@ -403,12 +403,16 @@ public final class Alternate {
         switch (candidate) {
             case C_OFFER:
             case C_BATCH:
+            case C_ALIGNED_OFFER:
+            case C_ALIGNED_BATCH:
             case C_PATH_OFFER:
             case C_PATH_BATCH: {
-                final String mode = candidate == Candidate.C_OFFER || candidate == Candidate.C_PATH_OFFER ? "offer" : "batch";
-                final String program = candidate == Candidate.C_OFFER || candidate == Candidate.C_BATCH ? "stream" : "datapath";
+                final String mode = candidate == Candidate.C_OFFER || candidate == Candidate.C_ALIGNED_OFFER
+                    || candidate == Candidate.C_PATH_OFFER ? "offer" : "batch";
+                final String program = candidate == Candidate.C_PATH_OFFER || candidate == Candidate.C_PATH_BATCH ? "datapath" : "stream";
                 final Map<String, String> result = runProgram(out, List.of(cDirectory.resolve(program).toString(), "-m", mode,
-                    "-w", "1", "-d", Integer.toString(measure), "-i", Integer.toString(measure)), program, 60 + 2L * measure);
+                    "-w", "1", "-d", Integer.toString(measure), "-i", Integer.toString(measure), "-s",
+                    Integer.toString(candidate.cStride())), program, 60 + 2L * measure);
                 final DescriptiveStatistics intervals = new DescriptiveStatistics();
                 for (String rate : result.get("intervals").split(",")) {
                     intervals.addValue(Double.parseDouble(rate));
@@ -416,9 +420,11 @@ public final class Alternate {
                 return new Figure(candidate, round, intervals.getPercentile(50), Double.NaN, Double.NaN, probe,
                     String.format(Locale.ROOT, "intervals %.1f-%.1f M/s", intervals.getMin() / 1e6, intervals.getMax() / 1e6));
             }
-            case C_ROUND_TRIP: {
+            case C_ROUND_TRIP:
+            case C_ALIGNED_ROUND_TRIP: {
                 final Map<String, String> result = runProgram(out, List.of(cDirectory.resolve("pingpong").toString(), "-w", "200000",
-                    "-n", Integer.toString(measure * 1_000_000)), "pingpong", 120 + 5L * measure);
+                    "-n", Integer.toString(measure * 1_000_000), "-s", Integer.toString(candidate.cStride())), "pingpong",
+                    120 + 5L * measure);
                 return new Figure(candidate, round, Double.parseDouble(result.get("p50")), Double.parseDouble(result.get("p90")),
                     Double.parseDouble(result.get("p99")), probe, result.get("round_trips") + " round trips");
             }
@@ -489,9 +495,13 @@ public final class Alternate {
         }
         final Path histogram = roundDirectory.resolve(candidate.id + ".hlog");
         final boolean recording = plot != null && Candidate.PLOTTED.contains(candidate);
+        final List<String> jvmArgs = new ArrayList<>(candidate.jvmArgs());
         if (recording) {
+            jvmArgs.add("-D" + Peer.HISTOGRAM_PROPERTY + "=" + histogram.toAbsolutePath());
+        }
+        if (!jvmArgs.isEmpty()) {
             // prepend, so that the benchmark's own @Fork(jvmArgsAppend) (Agrona's flag) still applies
-            options.jvmArgsPrepend("-D" + Peer.HISTOGRAM_PROPERTY + "=" + histogram.toAbsolutePath());
+            options.jvmArgsPrepend(jvmArgs.toArray(new String[0]));
         }
         new Runner(options.build()).run();
         final JsonObject metric = readPrimaryMetric(json, log);

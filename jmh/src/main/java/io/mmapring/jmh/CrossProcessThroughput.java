@@ -45,6 +45,19 @@ public class CrossProcessThroughput {
         peer.sendBatch(Records.BATCH);
     }
 
+    /** Before/after: the library's code path as of commit 8f8dd99 ({@link BaselineLink}), one record per commit. */
+    @Benchmark
+    public void baselineOffer(BaselineSink peer) throws Exception {
+        peer.send();
+    }
+
+    /** Before/after: the library's code path as of commit 8f8dd99, claims of {@link Records#BATCH}. */
+    @Benchmark
+    @OperationsPerInvocation(Records.BATCH)
+    public void baselineBatch(BaselineSink peer) throws Exception {
+        peer.sendBatch(Records.BATCH);
+    }
+
     /** Experiment: the library's ring and consumer, batches committed last slot first ({@link ReverseCommitLink}). */
     @Benchmark
     @OperationsPerInvocation(Records.BATCH)
@@ -134,6 +147,19 @@ public class CrossProcessThroughput {
         @Setup(Level.Trial)
         public void setUp() throws Exception {
             open("ring", "sink");
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            close();
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class BaselineSink extends Peer {
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            open("baseline", "sink");
         }
 
         @TearDown(Level.Trial)

@@ -28,7 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * same work; the alternating runner compares them ({@code pathOffer}, {@code pathBatch}, {@code leanPath*}, {@code cPath*}).
  *
  * <p>{@code link}: {@code ring} is the library ({@link RingLink}), {@code lean} the prototype over the
- * same file format ({@link LayoutRing#V1}).
+ * same file format ({@link LayoutRing#V1}), {@code baseline} the library's code as of commit 8f8dd99
+ * ({@link BaselineLink}), the "before" of changes to the hot path.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -64,7 +65,7 @@ public class DataPath {
 
     @State(Scope.Thread)
     public static class Ring {
-        @Param({"ring", "lean"})
+        @Param({"ring", "lean", "baseline"})
         public String link;
 
         Link linkObject;
@@ -82,7 +83,8 @@ public class DataPath {
             linkObject = switch (link) {
                 case "ring" -> new RingLink(file, file); // both roles of one file in this process
                 case "lean" -> new LayoutLink(LayoutRing.V1, file, file);
-                default -> throw new IllegalArgumentException("link " + link + " is neither ring nor lean");
+                case "baseline" -> new BaselineLink(file, file);
+                default -> throw new IllegalArgumentException("link " + link + " is not one of ring, lean, baseline");
             };
         }
 

@@ -75,6 +75,8 @@ public final class Partner {
         switch (kind) {
             case "ring":
                 return new RingLink(out, in);
+            case "baseline":
+                return new BaselineLink(out, in);
             case "headtail":
                 return new HeadTailLink(out, in);
             case "lean":
@@ -101,7 +103,7 @@ public final class Partner {
                 return new StreamLink(reader, writer);
             }
             default:
-                throw new IllegalArgumentException("link kind " + kind + " is not one of ring, headtail, lean, aligned, first, agrona, uds, tcp, fifo");
+                throw new IllegalArgumentException("link kind " + kind + " is not one of ring, baseline, headtail, lean, aligned, first, agrona, uds, tcp, fifo");
         }
     }
 

@@ -63,7 +63,7 @@ public abstract class Peer {
     private Thread cleanup;
 
     /**
-     * Opens a link of {@code kind} (ring, headtail, lean, aligned, first, agrona, uds, tcp, fifo) to a new partner in
+     * Opens a link of {@code kind} (ring, baseline, headtail, lean, aligned, first, agrona, uds, tcp, fifo) to a new partner in
      * {@code mode} (echo, sink), and waits until the partner is ready.
      */
     protected void open(String kind, String mode) throws Exception {
@@ -111,6 +111,15 @@ public abstract class Peer {
                     link = new LayoutLink(layout, ping, sink ? null : pong);
                     break;
                 }
+                case "baseline":
+                    Records.createRing(ping); // the library's files, the library's code of commit 8f8dd99
+                    if (!sink) {
+                        Records.createRing(pong);
+                    }
+                    partner = start(log, List.of(), kind, mode, ping, sink ? null : pong);
+                    partner.awaitReady();
+                    link = new BaselineLink(ping, sink ? null : pong);
+                    break;
                 case "ringreverse":
                     if (!sink) {
                         throw new IllegalArgumentException("ringreverse is send-only (sink mode)");

@@ -34,6 +34,12 @@ public class RoundTrip {
         return peer.roundTrip();
     }
 
+    /** Before/after: the library's code path as of commit 8f8dd99 ({@link BaselineLink}). */
+    @Benchmark
+    public int baseline(BaselineEcho peer) throws Exception {
+        return peer.roundTrip();
+    }
+
     @Benchmark
     public int headTail(HeadTailEcho peer) throws Exception {
         return peer.roundTrip();
@@ -148,6 +154,19 @@ public class RoundTrip {
         @Setup(Level.Trial)
         public void setUp() throws Exception {
             open("fifo", "echo");
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            close();
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class BaselineEcho extends Peer {
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            open("baseline", "echo");
         }
 
         @TearDown(Level.Trial)
