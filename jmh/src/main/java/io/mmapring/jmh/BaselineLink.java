@@ -1,10 +1,7 @@
 package io.mmapring.jmh;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 
 import io.mmapring.People;
@@ -18,11 +15,7 @@ import io.mmapring.RingLayout;
  * change to the hot path, run in the same session as the "after".
  */
 final class BaselineLink implements Link {
-    private static final VarHandle ID = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-
     private final byte[] name = Records.nameField();
-    /** One whole People record for {@link #trySend}: the name field, then the id (set per message). */
-    private final byte[] record = Records.record();
     private final BaselineProducer out;
     private final BaselineConsumer in;
     private final RingConsumer.RecordHandler handler = this::onRecord;
@@ -48,12 +41,19 @@ final class BaselineLink implements Link {
         }
     }
 
-    /** One message: the library's one-record {@code offer} of a whole 132-byte record (name field and id). */
+    /** One message, as {@link RingLink#trySend} sends it: claim(1), a put of the name field and the id, commit(). */
     @Override
     public boolean trySend(int id) {
-        final byte[] record = this.record;
-        ID.set(record, Records.ID_OFFSET, id);
-        return out.offer(record);
+        final BaselineProducer out = this.out;
+        if (out.claim(1) == 0) {
+            return false;
+        }
+        final ByteBuffer buffer = out.buffer();
+        final int offset = out.recordOffset(0);
+        buffer.put(offset, name);
+        buffer.putInt(offset + Records.ID_OFFSET, id);
+        out.commit();
+        return true;
     }
 
     @Override
