@@ -5,24 +5,13 @@ import java.io.InterruptedIOException;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.ClosedByInterruptException;
-import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryIteratorException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileStore;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static io.mmapring.RingLayout.CAPACITY_OFFSET;
@@ -78,8 +67,6 @@ public final class RingFile implements AutoCloseable {
         Set.copyOf(PosixFilePermissions.fromString("rw-------"));
 
     private static final VarHandle LONG = RingLayout.LONG;
-    private static final int ZERO_CHUNK = 1 << 20;
-    private static final String CREATING = ".creating-";
 
     private final String name;
     private final RingChannels channels;   // null over a plain buffer
@@ -133,40 +120,7 @@ public final class RingFile implements AutoCloseable {
      */
     public static RingFile create(Path path, RingSpec spec, Set<PosixFilePermission> permissions, boolean replace)
         throws IOException {
-        final Path absolute = path.toAbsolutePath();
-        final Path directory = absolute.getParent();
-        final String fileName = absolute.getFileName().toString();
-        removeDeadCreatorsFiles(directory, fileName);
-        final Path temporary = directory.resolve("." + fileName + CREATING + ProcessHandle.current().pid() + "-"
-            + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE));
-        final boolean posix = path.getFileSystem().supportedFileAttributeViews().contains("posix");
-        final FileAttribute<?>[] attributes = posix
-            ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)}
-            : new FileAttribute<?>[0];
-        final Object created;
-        // this channel is private (not in the registry) and no lock is ever taken through it: closing it is harmless
-        try (FileChannel channel = FileChannel.open(temporary, EnumSet.of(StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.READ, StandardOpenOption.WRITE), attributes)) {
-            if (posix) {
-                Files.setPosixFilePermissions(temporary, permissions); // the umask may have cleared bits asked for
-            }
-            allocate(path, directory, channel, spec.fileLength());
-            writeHeader(channel, spec);
-            created = RingChannels.keyOf(temporary);
-            publish(temporary, path, replace);
-        } catch (IOException | RuntimeException | Error e) {
-            try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            if (e instanceof ClosedByInterruptException) {
-                final InterruptedIOException interrupted = new InterruptedIOException("ring " + path + ": interrupted while creating it");
-                interrupted.initCause(e);
-                throw interrupted;
-            }
-            throw e;
-        }
+        final Object created = RingCreation.make(path, spec, permissions, replace);
         // opened through its final name, so that /proc/<pid>/maps and lsof show it there
         final RingFile ring = open(path, Duration.ZERO, false);
         if (!ring.channels.key().equals(created)) {
@@ -667,123 +621,6 @@ public final class RingFile implements AutoCloseable {
             return Files.readString(Path.of("/proc/sys/vm/max_map_count")).trim();
         } catch (IOException | RuntimeException e) {
             return "unknown here";
-        }
-    }
-
-    /** Writes zeros over the whole length, so the file system allocates every page now; retries once after a GC hint. */
-    private static void allocate(Path path, Path directory, FileChannel channel, int length) throws IOException {
-        try {
-            writeZeros(channel, length);
-        } catch (ClosedByInterruptException e) {
-            throw e;
-        } catch (IOException first) {
-            if (!RingMapping.unmapsOnClose()) {
-                // Java 17-21: deleted rings keep their space while their mappings wait for a GC; ask for one,
-                // then give the cleaners up to 200 ms to unmap them
-                System.gc();
-                for (int wait = 0; wait < 40; wait++) {
-                    try {
-                        TimeUnit.MILLISECONDS.sleep(5);
-                        writeZeros(channel, length);
-                        return;
-                    } catch (InterruptedException interrupted) {
-                        Thread.currentThread().interrupt();
-                        break;
-                    } catch (IOException again) {
-                        if (wait == 39) {
-                            first.addSuppressed(again);
-                        }
-                    }
-                }
-            }
-            throw new IOException("ring " + path + ": cannot allocate " + length + " bytes (" + first.getMessage() + ")"
-                + freeSpace(directory) + ". Likely causes: the file system is too small for the ring (a container's"
-                + " /dev/shm is often 64 MiB: see --shm-size)"
-                + (RingMapping.unmapsOnClose() ? "" : "; on Java 17-21 the space of deleted rings stays in use until their"
-                    + " mappings are garbage collected (close and reuse rings, or run on Java 22+, where close() unmaps at once)"),
-                first);
-        }
-    }
-
-    private static void writeZeros(FileChannel channel, int length) throws IOException {
-        final ByteBuffer zeros = ByteBuffer.allocateDirect(Math.min(length, ZERO_CHUNK));
-        long position = 0;
-        while (position < length) {
-            zeros.clear().limit((int) Math.min(zeros.capacity(), length - position));
-            while (zeros.hasRemaining()) {
-                position += channel.write(zeros, position);
-            }
-        }
-    }
-
-    private static String freeSpace(Path directory) {
-        try {
-            final FileStore store = Files.getFileStore(directory);
-            return "; its file system has " + store.getUsableSpace() + " of " + store.getTotalSpace() + " bytes free";
-        } catch (IOException | RuntimeException e) {
-            return "";
-        }
-    }
-
-    /** Makes the finished temporary file visible at {@code path}: a hard link (fails if the path exists), or a rename over it. */
-    private static void publish(Path temporary, Path path, boolean replace) throws IOException {
-        if (replace) {
-            Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return;
-        }
-        try {
-            Files.createLink(path, temporary);
-        } catch (FileAlreadyExistsException e) {
-            throw new FileAlreadyExistsException(path.toString(), null,
-                "ring file already exists (create with replace=true to overwrite it)");
-        } catch (UnsupportedOperationException | FileSystemException e) {
-            if (e instanceof FileAlreadyExistsException) {
-                throw e;
-            }
-            // no hard links here: a rename that refuses an existing target (checked, then renamed: not atomic)
-            Files.move(temporary, path);
-            return;
-        }
-        Files.delete(temporary);
-    }
-
-    /** Deletes {@code .<name>.creating-<pid>-*} files whose creating process no longer exists. Never opens them. */
-    private static void removeDeadCreatorsFiles(Path directory, String fileName) {
-        final String prefix = "." + fileName + CREATING;
-        final long self = ProcessHandle.current().pid();
-        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(directory,
-            entry -> entry.getFileName().toString().startsWith(prefix))) {
-            for (Path leftover : leftovers) {
-                final String rest = leftover.getFileName().toString().substring(prefix.length());
-                final int dash = rest.indexOf('-');
-                final long pid;
-                try {
-                    pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
-                } catch (NumberFormatException e) {
-                    continue; // not one of ours
-                }
-                if (pid != self && ProcessHandle.of(pid).isEmpty()) {
-                    Files.deleteIfExists(leftover);
-                }
-            }
-        } catch (IOException | DirectoryIteratorException | SecurityException e) {
-            // best effort: a leftover is never mistaken for a ring, it only takes space
-        }
-    }
-
-    /** Writes the header of a new file through its channel: every field, then the magic (nobody sees the file yet). */
-    private static void writeHeader(FileChannel channel, RingSpec spec) throws IOException {
-        final ByteBuffer fields = ByteBuffer.allocate(DATA_OFFSET_OFFSET + 8 - VERSION_OFFSET).order(ByteOrder.LITTLE_ENDIAN);
-        fields.putInt(VERSION).putInt(spec.recordSize()).putInt(spec.stride()).putInt(spec.sequenceOffset())
-            .putLong(spec.capacity()).putLong(DATA_OFFSET).flip();
-        writeFully(channel, fields, VERSION_OFFSET);
-        writeFully(channel, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, MAGIC), MAGIC_OFFSET);
-    }
-
-    private static void writeFully(FileChannel channel, ByteBuffer bytes, long position) throws IOException {
-        long at = position;
-        while (bytes.hasRemaining()) {
-            at += channel.write(bytes, at);
         }
     }
 
