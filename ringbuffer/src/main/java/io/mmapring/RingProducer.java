@@ -158,10 +158,28 @@ public final class RingProducer implements AutoCloseable {
         if (closed) {
             throw closedOrClaimed();
         }
-        final int count = claimed;
-        if (count != 0) { // nothing claimed: leave the tail line alone
-            publish(position, count);
+        if (claimed == 0) {
+            return; // nothing claimed: leave the tail line alone
         }
+        final ByteBuffer buffer = this.buffer;
+        final long start = position;
+        final long end = start + claimed;
+        long p = start;
+        try {
+            for (; p < end; p++) {
+                // release: the record bytes written above are visible to whoever acquires this word
+                // (pairs with getAcquire in RingConsumer.poll/available)
+                LONG.setRelease(buffer, slotOffset(p) + sequenceOffset, p + 1);
+            }
+            // release: for restart and inspection only; nobody spins on tail
+            LONG.setRelease(buffer, TAIL_OFFSET, end);
+        } catch (IllegalStateException e) {
+            // Java 22+: RingFile.close() in another thread unmapped the ring under this commit
+            throw new IllegalStateException("ring " + name + ": closed during a commit: positions [" + start + ", " + p
+                + ") are published, [" + p + ", " + end + ") are not", e);
+        }
+        position = end;
+        claimed = 0;
     }
 
     /**
@@ -183,37 +201,8 @@ public final class RingProducer implements AutoCloseable {
             throw new IllegalArgumentException("ring " + name + ": commit of " + n + " slots of a claim of " + claimed
                 + " (must be from 0 to the slots claimed)");
         }
-        if (n == 0) {
-            this.claimed = 0;
-            return;
-        }
-        publish(position, n);
-    }
-
-    /**
-     * Publishes positions {@code [start, start + count)}: each slot's sequence word in position order, then
-     * {@code tail}; moves the producer to the end, with no claim. The publication of {@link #commit()} and
-     * {@link #commit(int)} (and so of {@link #offer(byte[])}).
-     */
-    private void publish(long start, int count) {
-        final ByteBuffer buffer = this.buffer;
-        final long end = start + count;
-        long p = start;
-        try {
-            for (; p < end; p++) {
-                // release: the record bytes written above are visible to whoever acquires this word
-                // (pairs with getAcquire in RingConsumer.poll/available)
-                LONG.setRelease(buffer, slotOffset(p) + sequenceOffset, p + 1);
-            }
-            // release: for restart and inspection only; nobody spins on tail
-            LONG.setRelease(buffer, TAIL_OFFSET, end);
-        } catch (IllegalStateException e) {
-            // Java 22+: RingFile.close() in another thread unmapped the ring under this commit
-            throw new IllegalStateException("ring " + name + ": closed during a commit: positions [" + start + ", " + p
-                + ") are published, [" + p + ", " + end + ") are not", e);
-        }
-        position = end;
-        claimed = 0;
+        claimed = n; // the rest of the claim is given back: commit() publishes the first n and ends the claim
+        commit();
     }
 
     /**
