@@ -305,6 +305,11 @@ final class RingChannels {
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(path.toString(), null, "no such ring file");
         }
+        if (!attributes.isRegularFile()) {
+            // refused before anything opens it: opening a FIFO would block until a writer came
+            throw new RingFormatException("ring " + path + ": not a regular file (" + (attributes.isDirectory() ? "a directory"
+                : attributes.isOther() ? "a FIFO, socket or device" : "not a file") + "): not a ring file");
+        }
         final Object key = attributes.fileKey();
         return key != null ? key : path.toRealPath();
     }

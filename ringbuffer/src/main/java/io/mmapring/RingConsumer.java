@@ -100,7 +100,14 @@ public final class RingConsumer implements AutoCloseable {
     /**
      * Hands up to {@code limit} published records to {@code handler}, in order, then releases them to
      * the producer with one release store of {@code head}. If the handler throws, the records it had
-     * finished are released and the one it threw on is not.
+     * finished are released and the one it threw on is not, and the handler's exception is rethrown; but if
+     * the consumer was closed meanwhile (by the handler, or its ring from another thread), nothing is
+     * released and the {@link IllegalStateException} names the positions, with the handler's exception as
+     * its cause. A handler that closes its consumer is still handed the rest of the records this poll
+     * finds published (on Java 22+, where closing the {@link RingFile} unmaps it, the poll ends at the next
+     * record); the poll then throws. Not reentrant: a handler must not call {@code poll},
+     * {@code controlledPoll}, {@code available} or {@code consume} of the same consumer (records would be
+     * handed over twice).
      *
      * @param handler receives each record
      * @param limit   most records to hand over, at least 1
@@ -131,15 +138,11 @@ public final class RingConsumer implements AutoCloseable {
                 handler.onRecord(buffer, slot);
                 count++;
             }
-        } finally {
-            if (count > 0) {
-                release(start + count);
-            }
+        } catch (RuntimeException | Error e) {
+            afterFailure(e, start + count);
+            throw e;
         }
-        if (count == 0) {
-            checkHead(start);
-        }
-        return count;
+        return finish(start, count);
     }
 
     /**
@@ -193,15 +196,11 @@ public final class RingConsumer implements AutoCloseable {
                     release(start + count);
                 }
             }
-        } finally {
-            if (start + count > position) {
-                release(start + count);
-            }
+        } catch (RuntimeException | Error e) {
+            afterFailure(e, start + count);
+            throw e;
         }
-        if (count == 0) {
-            checkHead(start);
-        }
-        return count;
+        return finish(start, count);
     }
 
     /**
@@ -248,12 +247,16 @@ public final class RingConsumer implements AutoCloseable {
         }
         final long start = position;
         int count = 0;
-        while (count < limit && isPublished(slotOffset(start + count), start + count)) {
-            count++;
-        }
-        available = count;
-        if (count == 0) {
-            checkHead(start);
+        try {
+            while (count < limit && isPublished(slotOffset(start + count), start + count)) {
+                count++;
+            }
+            available = count;
+            if (count == 0) {
+                checkHead(start);
+            }
+        } catch (IllegalStateException e) {
+            throw closedUnder("available()", e);
         }
         return count;
     }
@@ -293,7 +296,11 @@ public final class RingConsumer implements AutoCloseable {
             throw new IllegalArgumentException("ring " + name + ": consume " + n + " of " + available + " available");
         }
         if (n > 0) {
-            release(position + n);
+            try {
+                release(position + n);
+            } catch (IllegalStateException e) {
+                throw closedUnder("consume(" + n + ")", e);
+            }
         }
     }
 
@@ -358,6 +365,65 @@ public final class RingConsumer implements AutoCloseable {
         // release: every read of the slots below end happens before the producer may reuse them
         // (pairs with getAcquire of head in RingProducer.refreshHead)
         LONG.setRelease(buffer, HEAD_OFFSET, end);
+    }
+
+    /**
+     * After the handler threw (or the ring was closed under the poll): releases the records handled before
+     * {@code end} if the consumer still holds the role, so that the caller can rethrow the handler's own
+     * exception; if the consumer was closed meanwhile, nothing is released and a named
+     * {@link IllegalStateException} with the failure as its cause is thrown instead.
+     */
+    private void afterFailure(Throwable failure, long end) {
+        if (closed) {
+            if (isOurs(failure)) {
+                throw (IllegalStateException) failure;
+            }
+            throw notReleased(end, failure);
+        }
+        if (end > position) {
+            release(end);
+        }
+    }
+
+    /** After a poll that ended normally: releases what was handled, or checks {@code head} if nothing was. */
+    private int finish(long start, int count) {
+        try {
+            if (count > 0) {
+                release(start + count);
+            } else if (closed) {
+                throw closed(); // closed by the handler of the one record it was handed and gave back (ABORT)
+            } else {
+                checkHead(start);
+            }
+        } catch (IllegalStateException e) {
+            if (closed && !isOurs(e)) {
+                throw notReleased(start + count, e); // Java 22+: the ring was unmapped under the poll
+            }
+            throw e;
+        }
+        return count;
+    }
+
+    private IllegalStateException notReleased(long end, Throwable cause) {
+        return new IllegalStateException("ring " + name + ": consumer closed during a poll: " + (end == position
+            ? "no record was handled" : "positions [" + position + ", " + end + ") were handled but not released (the next"
+            + " consumer reads them again)"), cause);
+    }
+
+    /**
+     * Java 22+: an access to a ring that {@link RingFile#close()} unmapped under this call (from another
+     * thread, or from a handler) throws the JDK's bare "Already closed"; this names the ring and the call.
+     */
+    private IllegalStateException closedUnder(String call, IllegalStateException e) {
+        if (!closed || isOurs(e)) {
+            return e;
+        }
+        return new IllegalStateException("ring " + name + ": closed during " + call, e);
+    }
+
+    /** Whether {@code e} is one of this consumer's own exceptions (they name the ring). */
+    private boolean isOurs(Throwable e) {
+        return e instanceof IllegalStateException && String.valueOf(e.getMessage()).startsWith("ring " + name + ":");
     }
 
     private int slotOffset(long p) {

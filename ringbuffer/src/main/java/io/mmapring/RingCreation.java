@@ -11,6 +11,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -58,6 +59,10 @@ final class RingCreation {
         final Path absolute = path.toAbsolutePath();
         final Path directory = absolute.getParent();
         final String fileName = absolute.getFileName().toString();
+        if (!Files.isDirectory(directory)) {
+            throw new NoSuchFileException(path.toString(), null, "cannot create the ring: directory " + directory
+                + (Files.exists(directory) ? " is not a directory" : " does not exist"));
+        }
         removeDeadCreatorsFiles(directory, fileName);
         final Path temporary = directory.resolve("." + fileName + CREATING + ProcessHandle.current().pid() + "-"
             + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE));

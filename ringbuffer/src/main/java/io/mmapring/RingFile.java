@@ -154,8 +154,10 @@ public final class RingFile implements AutoCloseable {
      * @return the ring, open, validated, with no role taken
      * @throws java.nio.file.NoSuchFileException   if the file does not exist
      * @throws java.nio.file.AccessDeniedException if this user may not read and write it (see {@link #openReadOnly})
-     * @throws RingFormatException                 if the file is not a valid ring (the message names the field)
+     * @throws RingFormatException                 if the file is not a valid ring (the message names the field),
+     *                                             or not a regular file (a directory, FIFO or device: refused unopened)
      * @throws InterruptedIOException              if the thread is interrupted while waiting
+     * @throws IllegalArgumentException            if {@code timeout} is null or negative
      */
     public static RingFile open(Path path, Duration timeout) throws IOException {
         return open(path, timeout, false);
@@ -183,8 +185,9 @@ public final class RingFile implements AutoCloseable {
      * @return the ring, open read-only, validated
      * @throws java.nio.file.NoSuchFileException   if the file does not exist
      * @throws java.nio.file.AccessDeniedException if this user may not read the file
-     * @throws RingFormatException                 if the file is not a valid ring
+     * @throws RingFormatException                 if the file is not a valid ring, or not a regular file
      * @throws IOException                         if the file cannot be opened or mapped, or the thread is interrupted
+     * @throws IllegalArgumentException            if {@code timeout} is null or negative
      */
     public static RingFile openReadOnly(Path path, Duration timeout) throws IOException {
         return open(path, timeout, true);
@@ -527,6 +530,9 @@ public final class RingFile implements AutoCloseable {
 
     private static RingFile open(Path path, Duration timeout, boolean readOnly) throws IOException {
         final String name = path.toString();
+        if (timeout == null || timeout.isNegative()) {
+            throw new IllegalArgumentException("ring " + name + ": open timeout " + timeout + " (must be a duration of at least 0)");
+        }
         if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedIOException("ring " + name + ": interrupted before opening");
         }
@@ -569,7 +575,9 @@ public final class RingFile implements AutoCloseable {
      */
     private static long awaitHeader(String name, RingChannels channels, Duration timeout) throws IOException {
         final ByteBuffer magic = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-        final long deadline = System.nanoTime() + timeout.toNanos();
+        // a timeout beyond about 292 years (Long.MAX_VALUE ns) waits that long: no overflow
+        final long timeoutNanos = timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : timeout.toNanos();
+        final long start = System.nanoTime();
         while (true) {
             final long size = channels.size();
             if (size > RingLayout.MAX_FILE_LENGTH) {
@@ -585,11 +593,11 @@ public final class RingFile implements AutoCloseable {
                     return channels.size(); // a creator sets the length before the magic
                 }
             }
-            if (System.nanoTime() - deadline >= 0) {
+            if (System.nanoTime() - start >= timeoutNanos) {
                 throw new RingFormatException("ring " + name + (size < DATA_OFFSET
                     ? ": file length " + size + " is shorter than the header (" + DATA_OFFSET + " bytes)"
                     : ": magic is still 0")
-                    + " after waiting " + timeout.toMillis() + " ms: not a complete ring file (its creator probably died"
+                    + " after waiting " + timeoutNanos / 1_000_000 + " ms: not a complete ring file (its creator probably died"
                     + " while creating it); delete it, or create the ring again with replace");
             }
             try {

@@ -81,7 +81,11 @@ public final class RingProducer implements AutoCloseable {
         final long position = this.position;
         long free = capacity - (position - cachedHead);
         if (free < n) {
-            free = capacity - (position - refreshHead());
+            try {
+                free = capacity - (position - refreshHead());
+            } catch (IllegalStateException e) {
+                throw closedUnder("claim(" + n + ")", e);
+            }
         }
         int count = (int) Math.min(n, free);
         if (position + count > RingLayout.MAX_POSITION) {
@@ -235,7 +239,11 @@ public final class RingProducer implements AutoCloseable {
         if (claim(1) == 0) {
             return false;
         }
-        buffer.put(recordOffset(0), record, 0, recordSize);
+        try {
+            buffer.put(recordOffset(0), record, 0, recordSize);
+        } catch (IllegalStateException e) {
+            throw closedUnder("offer", e);
+        }
         commit();
         return true;
     }
@@ -317,6 +325,17 @@ public final class RingProducer implements AutoCloseable {
                 + RingLayout.MAX_POSITION + "), the format's bound: nothing more can be published to this ring");
         }
         return (int) Math.min(count, room);
+    }
+
+    /**
+     * Java 22+: an access to a ring that {@link RingFile#close()} unmapped under this call (from another
+     * thread) throws the JDK's bare "Already closed"; this names the ring and the call. Nothing was published.
+     */
+    private IllegalStateException closedUnder(String call, IllegalStateException e) {
+        if (!closed || String.valueOf(e.getMessage()).startsWith("ring " + name + ":")) {
+            return e;
+        }
+        return new IllegalStateException("ring " + name + ": closed during " + call + "; nothing was published", e);
     }
 
     private IllegalStateException closedOrClaimed() {
