@@ -449,6 +449,11 @@ static inline int mmr_map_ring(int fd, struct mmr_ring *r, double wait_seconds, 
             snprintf(err, errlen, "fstat failed: %s", strerror(errno));
             return -1;
         }
+        if (!S_ISREG(st.st_mode)) {
+            snprintf(err, errlen, "not a regular file (%s): not a ring file",
+                     S_ISDIR(st.st_mode) ? "a directory" : "a FIFO, socket or device");
+            return -1;
+        }
         if (st.st_size >= MMR_DATA_OFFSET && pread(fd, &magic, sizeof magic, MMR_MAGIC_OFFSET) == sizeof magic && magic != 0) {
             break;
         }

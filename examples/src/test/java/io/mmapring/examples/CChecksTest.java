@@ -85,6 +85,18 @@ class CChecksTest {
     }
 
     @Test
+    void aFifoIsRefusedAtOnceByTheCReaderAndInspectorAsNotARegularFile() throws Exception {
+        final Process mkfifo = new ProcessBuilder("mkfifo", ring.toString()).inheritIO().start();
+        assertTrue(mkfifo.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo");
+        for (String mode : new String[] {"-i", "-q"}) {
+            try (Child reader = Child.c(CPrograms.program("people_reader"), mode, "-w", "5", "-t", "20", ring.toString())) {
+                assertEquals(1, reader.waitFor(4), reader::output); // at once: not after the 5 s wait for a header
+                assertTrue(reader.output().contains("not a regular file (a FIFO, socket or device): not a ring file"), reader::output);
+            }
+        }
+    }
+
+    @Test
     void theCWriterRefusesACapacityBeyondTheFileLengthLimitBeforeCreatingAnything() throws Exception {
         try (Child writer = Child.c(CPrograms.program("people_writer"), "-n", "1", "-c", "16777216", ring.toString())) {
             assertEquals(2, writer.waitFor(30), writer::output);
