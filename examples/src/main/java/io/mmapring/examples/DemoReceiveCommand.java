@@ -106,7 +106,7 @@ final class DemoReceiveCommand implements Callable<Integer> {
     private void fromRing(DemoCheck check, PrintWriter out) throws IOException {
         try (RingFile ring = RingFile.open(source.ring)) {
             if (ring.spec().recordSize() != People.SIZE) {
-                throw new IllegalArgumentException("--ring " + source.ring + ": record size " + ring.spec().recordSize()
+                throw new PeopleRingCli.ExampleException("--ring " + source.ring + ": record size " + ring.spec().recordSize()
                     + " is not a People (" + People.SIZE + " bytes)");
             }
             final RingConsumer consumer = ring.consumer();

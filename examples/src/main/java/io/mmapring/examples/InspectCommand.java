@@ -64,7 +64,7 @@ final class InspectCommand implements Callable<Integer> {
     boolean watch;
 
     @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s", converter = IntervalConverter.class,
-        description = "Time between --watch lines: 1s, 500ms, 2.5s, 1m; a bare number is seconds (default: ${DEFAULT-VALUE}).")
+        description = "Time between --watch lines: 1s, 500ms, 2.5s, 1m, 1h; a bare number is seconds (default: ${DEFAULT-VALUE}).")
     Duration interval;
 
     @Option(names = "--samples", paramLabel = "N",
@@ -73,9 +73,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!(waitSeconds >= 0)) {
-            throw new IllegalArgumentException("--wait " + waitSeconds + " is negative");
-        }
+        PeopleRingCli.checkSeconds("--wait", waitSeconds, false);
         if (samples < 0) {
             throw new IllegalArgumentException("--samples " + samples + " is negative");
         }
@@ -178,7 +176,7 @@ final class InspectCommand implements Callable<Integer> {
             Object key = fileKey(ring);
             out.printf("watching %s: %d slots of %d bytes, every %s, %s; read-only, no role taken%n",
                 file.name(), file.spec().capacity(), file.spec().stride(), IntervalConverter.format(interval),
-                samples > 0 ? samples + " lines" : "until interrupted (Ctrl-C)");
+                samples > 0 ? samples + (samples == 1 ? " line" : " lines") : "until interrupted (Ctrl-C)");
             out.printf(WATCH_FORMAT, "time", "producer", "consumer", "in/s", "out/s", "backlog", "full", "producer", "consumer");
             Sample previous = null;
             final DateTimeFormatter clock = DateTimeFormatter.ofPattern(interval.toMillis() % 1000 == 0 ? "HH:mm:ss" : "HH:mm:ss.SSS");
@@ -279,19 +277,19 @@ final class InspectCommand implements Callable<Integer> {
         return !Thread.currentThread().isInterrupted();
     }
 
-    /** {@code --interval}: {@code 250ms}, {@code 1s}, {@code 2.5s}, {@code 1m}, or a bare number of seconds; 10 ms to 1 hour. */
+    /** {@code --interval}: {@code 250ms}, {@code 1s}, {@code 2.5s}, {@code 1m}, {@code 1h}, or a bare number of seconds; 10 ms to 1 hour. */
     static final class IntervalConverter implements ITypeConverter<Duration> {
-        private static final Pattern FORMAT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m)?");
+        private static final Pattern FORMAT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
 
         @Override
         public Duration convert(String value) {
             final Matcher matcher = FORMAT.matcher(value.trim());
             if (!matcher.matches()) {
-                throw new TypeConversionException("'" + value + "' is not a duration (examples: 1s, 500ms, 2.5s, 1m)");
+                throw new TypeConversionException("'" + value + "' is not a duration (examples: 1s, 500ms, 2.5s, 1m, 1h)");
             }
             final double number = Double.parseDouble(matcher.group(1));
             final String unit = matcher.group(2) == null ? "s" : matcher.group(2);
-            final double millis = number * (unit.equals("ms") ? 1 : unit.equals("s") ? 1_000 : 60_000);
+            final double millis = number * (unit.equals("ms") ? 1 : unit.equals("s") ? 1_000 : unit.equals("m") ? 60_000 : 3_600_000);
             if (millis < 10 || millis > 3_600_000) {
                 throw new TypeConversionException("'" + value + "' is outside 10ms..1h");
             }

@@ -60,12 +60,37 @@ public final class PeopleRingCli implements Runnable {
                 e.printStackTrace(commandLine.getErr());
             }
             commandLine.getErr().flush();
-            return FAILED;
+            // a value the command refused after parsing ("--count -5 is negative") is a bad command line too
+            return isOptionError(e) ? USAGE : FAILED;
         });
         final int code = cli.execute(args);
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** Whether {@code e} is a command's refusal of an option's value: its message starts with the option's name. */
+    static boolean isOptionError(Throwable e) {
+        return e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).startsWith("--");
+    }
+
+    /**
+     * Checks a duration option given in seconds: a number, at least {@code min} (0, or above 0 when
+     * {@code positive}), and at most about 292 years (what fits in nanoseconds).
+     *
+     * @throws IllegalArgumentException naming the option, the value and what is wrong with it
+     */
+    static void checkSeconds(String option, double seconds, boolean positive) {
+        if (Double.isNaN(seconds)) {
+            throw new IllegalArgumentException(option + " " + seconds + " is not a number of seconds");
+        }
+        if (seconds < 0 || positive && seconds == 0) {
+            throw new IllegalArgumentException(option + " " + seconds + (positive ? " must be positive" : " is negative"));
+        }
+        if (seconds > Long.MAX_VALUE / 1e9) {
+            throw new IllegalArgumentException(option + " " + seconds + " is too long (at most " + (long) (Long.MAX_VALUE / 1e9)
+                + " s, about 292 years)");
+        }
     }
 
     @Override

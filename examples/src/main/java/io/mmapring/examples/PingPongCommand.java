@@ -158,11 +158,11 @@ final class PingPongCommand implements Callable<Integer> {
         final RingFile file = RingFile.open(path);
         try {
             if (file.spec().recordSize() != People.SIZE) {
-                throw new IllegalArgumentException(option + " ring " + path + ": record size " + file.spec().recordSize()
+                throw new PeopleRingCli.ExampleException(option + " ring " + path + ": record size " + file.spec().recordSize()
                     + " is not a People (" + People.SIZE + " bytes)");
             }
             if (empty && file.backlog() != 0) {
-                throw new IllegalArgumentException(option + " ring " + path + ": backlog " + file.backlog()
+                throw new PeopleRingCli.ExampleException(option + " ring " + path + ": backlog " + file.backlog()
                     + " (head " + file.head() + ", producer position " + file.producerPosition()
                     + "): it must be empty at the start, or old records would be taken for echoes");
             }

@@ -74,12 +74,13 @@ final class ReadCommand implements Callable<Integer> {
         if (count < 0) {
             throw new IllegalArgumentException("--count " + count + " is negative");
         }
-        if (!(waitSeconds >= 0) || !(timeoutSeconds >= 0)) {
-            throw new IllegalArgumentException("--wait and --timeout must be at least 0");
-        }
+        PeopleRingCli.checkSeconds("--wait", waitSeconds, false);
+        PeopleRingCli.checkSeconds("--timeout", timeoutSeconds, false);
         final long start = System.nanoTime();
         final PrintWriter out = spec.commandLine().getOut();
-        final long deadline = start + (long) (waitSeconds * 1e9);
+        // --timeout bounds everything, the wait for the ring file and for a producer included
+        final long waitNanos = timeoutSeconds > 0 ? (long) (Math.min(waitSeconds, timeoutSeconds) * 1e9) : (long) (waitSeconds * 1e9);
+        final long deadline = start + waitNanos;
         try (RingFile file = awaitRing(ring, deadline, waitSeconds);
              PeopleConsumer consumer = new PeopleConsumer(file.consumer())) {
             awaitProducer(file, deadline);

@@ -74,6 +74,11 @@ final class WriteCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         check();
         try (RingFile file = openOrCreate(ring, capacity, replace)) {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--capacity") && file.spec().capacity() != capacity) {
+                // never ignored: the ring exists with another capacity, and write opens rings that exist as they are
+                throw new IllegalArgumentException("--capacity " + capacity + ": ring " + file.name() + " exists with capacity "
+                    + file.spec().capacity() + "; leave out --capacity to write to it, or add --replace to create it anew");
+            }
             final Result result = write(file, spec.commandLine().getOut());
             final PrintWriter out = spec.commandLine().getOut();
             out.printf("wrote %d People (ids %d..%d) to %s in %.3f s: %s msgs/s%n", result.count, result.firstId,
@@ -100,14 +105,20 @@ final class WriteCommand implements Callable<Integer> {
         if (count < 0) {
             throw new IllegalArgumentException("--count " + count + " is negative");
         }
-        if (rate < 0 || Double.isNaN(rate)) {
+        if (Double.isNaN(rate)) {
+            throw new IllegalArgumentException("--rate " + rate + " is not a number");
+        }
+        if (rate < 0) {
             throw new IllegalArgumentException("--rate " + rate + " is negative");
         }
         if (batch < 1) {
             throw new IllegalArgumentException("--batch " + batch + " must be at least 1");
         }
-        if (!(waitSeconds > 0)) {
-            throw new IllegalArgumentException("--wait " + waitSeconds + " must be positive");
+        PeopleRingCli.checkSeconds("--wait", waitSeconds, true);
+        try {
+            People.spec(capacity);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--capacity " + capacity + ": " + e.getMessage() + " (ring " + ring + ")", e);
         }
         PeopleNames.checkPrefix(prefix);
     }

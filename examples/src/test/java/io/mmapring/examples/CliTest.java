@@ -117,7 +117,7 @@ class CliTest {
     @Test
     void writeRefusesANameThatCannotHoldTheId() {
         final CliRun run = new CliRun("write", "--ring", ring.toString(), "--count", "1", "--name", "x".repeat(120));
-        assertEquals(PeopleRingCli.FAILED, run.code, run::toString);
+        assertEquals(PeopleRingCli.USAGE, run.code, run::toString);
         assertTrue(run.err.contains("--name prefix of 120 UTF-8 bytes exceeds 115"), run::toString);
         assertTrue(Files.notExists(ring), "nothing is created for a refused command line");
     }
@@ -246,10 +246,10 @@ class CliTest {
     @Test
     void pingpongRefusesNoEchoWithoutRingsAndARingWithLeftovers() throws IOException {
         final CliRun noRings = new CliRun("pingpong", "--no-echo");
-        assertEquals(PeopleRingCli.FAILED, noRings.code, noRings::toString);
+        assertEquals(PeopleRingCli.USAGE, noRings.code, noRings::toString);
         assertTrue(noRings.err.contains("--no-echo needs --out and --in"), noRings::toString);
         final CliRun half = new CliRun("pingpong", "--out", ring.toString());
-        assertEquals(PeopleRingCli.FAILED, half.code, half::toString);
+        assertEquals(PeopleRingCli.USAGE, half.code, half::toString);
         assertTrue(half.err.contains("--out and --in go together"), half::toString);
         final Path in = Paths.get(ring + "-in");
         try {

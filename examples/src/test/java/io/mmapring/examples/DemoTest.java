@@ -164,10 +164,10 @@ class DemoTest {
         assertEquals(PeopleRingCli.Idle.YIELD, DemoCommand.defaultWait(1, 0));
     }
 
-    /** Error output of a command line the CLI refuses (exit code 1), run as {@code main} would. */
+    /** Error output of a command line the CLI refuses (exit code 2, a bad command line), run as {@code main} would. */
     private static String refused(String... args) {
         final StringWriter err = new StringWriter();
-        assertEquals(PeopleRingCli.FAILED, PeopleRingCli.execute(args, new PrintWriter(new StringWriter()), new PrintWriter(err)));
+        assertEquals(PeopleRingCli.USAGE, PeopleRingCli.execute(args, new PrintWriter(new StringWriter()), new PrintWriter(err)));
         return err.toString();
     }
 
