@@ -16,8 +16,9 @@ cd "$(dirname "$0")/.."
 csv=ringbuffer/target/pit-reports/mutations.csv
 
 # PIT kills a minion JVM when a mutant makes a test hang (TIMED_OUT); that test's ring file in
-# /dev/shm (TestRings: mmapring-test-<what>-<pid>-<n>) is then never deleted. Remove those of this
-# run whose process is gone.
+# /dev/shm (TestRings: mmapring-test-<what>-<pid>-<n>) is then never deleted; and a mutant of
+# RingCreation's clean-up leaves the temporary file of a create (.<name>.creating-<pid>-<hex>), which
+# only a later create of the same name would remove. Remove those of this run whose process is gone.
 remove_orphan_rings() {
   local marker="$1" f base pid
   [[ -d /dev/shm ]] || return 0
@@ -28,7 +29,7 @@ remove_orphan_rings() {
     if [[ "$pid" =~ ^[0-9]+$ ]] && ! kill -0 "$pid" 2>/dev/null; then
       rm -f "$f"
     fi
-  done < <(find /dev/shm -maxdepth 1 -name 'mmapring-test-*' -newer "$marker" 2>/dev/null)
+  done < <(find /dev/shm -maxdepth 1 \( -name 'mmapring-test-*' -o -name '.mmapring-test-*.creating-*' \) -newer "$marker" 2>/dev/null)
 }
 
 if [[ "${1:-}" != --table ]]; then
