@@ -27,7 +27,7 @@ remove_orphan_rings() {
     pid="${base%-*}"
     pid="${pid##*-}"
     if [[ "$pid" =~ ^[0-9]+$ ]] && ! kill -0 "$pid" 2>/dev/null; then
-      rm -f "$f"
+      rm -rf "$f"
     fi
   done < <(find /dev/shm -maxdepth 1 \( -name 'mmapring-test-*' -o -name '.mmapring-test-*.creating-*' \) -newer "$marker" 2>/dev/null)
 }
