@@ -65,6 +65,7 @@ MUTANTS=(
   "corrupt-word-wrong-exception;RingConsumer;catchable;-;reliability:SecurityTest#hostileWriterCannotMakeEitherSideTouchOutsideTheMappingOrFailOtherThanWithRingFormatException;other exceptions than RingFormatException;error contract: a sequence word ahead of the consumer is reported as IllegalStateException"
   "word-as-flag;RingConsumer;catchable;jcstress\.SingleSlotStreamTest;-;-;multi-lap: any lap's sequence word counts as published (a flag instead of a position)"
   "batch-offsets-without-wrap;RingProducer;catchable;jcstress\.(WrappingBatchStream|BatchPublication)Test;-;-;wrap: a claimed batch's slots computed as one contiguous range (no modulo the capacity)"
+  "controlled-release-before-read;RingConsumer;catchable;jcstress\.ControlledPollStreamTest;-;-;controlledPoll: head released before the handler reads the record (a RELEASE made too early)"
   "available-releases-head;RingConsumer;catchable;jcstress\.ZeroCopyStreamTest;-;-;zero-copy: available() releases head for the records it counts, before they are read in place"
   "consumer-starts-at-tail;RingFile;catchable;jcstress\.ConsumerRestartTest;-;-;restart: a new consumer starts at the header's tail instead of head (skips the backlog)"
   "consumer-releases-after-close;RingConsumer;catchable;-;ringbuffer:ProducerAndConsumerContractTest#aConsumerClosedDuringItsPollReleasesNothingAndSaysWhichRecordsWereNotReleased;head is not written without the consumer role;close: a consumer closed during its poll still releases head"
@@ -92,6 +93,7 @@ patch_text() {
     word-as-flag)              echo '        if (sequence == p + 1) {' ;;
     batch-offsets-without-wrap) echo '        return slotOffset(position + i);' ;;
     available-releases-head)   echo '        available = count;' ;;
+    controlled-release-before-read) echo '                final Action action = handler.onRecord(buffer, slot);' ;;
     consumer-starts-at-tail)   echo '            consumer = new RingConsumer(this, duplicate(), snapshot.head());' ;;
     consumer-releases-after-close) printf '%s\n' '        if (closed) {' \
                                  '            // closed during the handler: without the role, head is not ours to write' ;;
@@ -129,6 +131,8 @@ patch_with() {
     corrupt-word-wrong-exception) echo '            throw new IllegalStateException("ring " + name + ": sequence word " + sequence // MUTANT' ;;
     word-as-flag)              echo '        if (sequence != 0 && sequence <= p + 1) { // MUTANT: any lap'"'"'s word says published' ;;
     batch-offsets-without-wrap) echo '        return slotOffset(position) + i * stride; // MUTANT: contiguous, no wrap' ;;
+    controlled-release-before-read) printf '%s\n' '                release(p + 1); // MUTANT: head released before the handler reads the record' \
+                                 '                final Action action = handler.onRecord(buffer, slot);' ;;
     available-releases-head)   printf '%s\n' '        available = count;' \
                                  '        if (count > 0) {' \
                                  '            LONG.setRelease(buffer, HEAD_OFFSET, start + count); // MUTANT: released before they are read' \
